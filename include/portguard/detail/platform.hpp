@@ -1,0 +1,234 @@
+//
+// portguard/detail/platform.hpp
+//
+// The one place where portguard names operating-system headers, socket
+// option constants and raw socket calls. Everything platform-specific the
+// rest of the library needs is a function or constant declared here.
+//
+#ifndef PORTGUARD_DETAIL_PLATFORM_HPP
+#define PORTGUARD_DETAIL_PLATFORM_HPP
+
+#include <portguard/detail/config.hpp>
+#include <portguard/error.hpp>
+
+#if defined(_WIN32)
+#  include <winsock2.h>
+#  include <ws2tcpip.h>
+#else
+#  include <cerrno>
+#  include <netinet/in.h>
+#  include <sys/socket.h>
+#  include <sys/types.h>
+#  if !defined(SO_REUSEPORT)
+#    error "portguard needs SO_REUSEPORT on POSIX systems"
+#  endif
+#endif
+
+#include <cstddef>
+#include <cstring>
+
+PORTGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+#if defined(_WIN32)
+using native_socket = SOCKET;
+#else
+using native_socket = int;
+#endif
+
+// -- The exclusive-address option ------------------------------------------
+//
+// Windows: SOL_SOCKET / SO_EXCLUSIVEADDRUSE, stored as 1 when exclusive.
+// POSIX:   SOL_SOCKET / SO_REUSEPORT with the inverted value: exclusive means
+//          SO_REUSEPORT off, so the stored int is 0 when exclusive.
+
+constexpr int exclusive_option_level = SOL_SOCKET;
+#if defined(_WIN32)
+constexpr int exclusive_option_name = SO_EXCLUSIVEADDRUSE;
+constexpr int stored_value(bool exclusive) noexcept { return exclusive ? 1 : 0; }
+constexpr bool stored_means_exclusive(int v) noexcept { return v != 0; }
+#else
+constexpr int exclusive_option_name = SO_REUSEPORT;
+constexpr int stored_value(bool exclusive) noexcept { return exclusive ? 0 : 1; }
+constexpr bool stored_means_exclusive(int v) noexcept { return v == 0; }
+#endif
+
+/// Whether `reuse_addr = true` in a secure acceptor's endpoint constructor
+/// sets SO_REUSEADDR. Never on Windows, where it would open the port to
+/// sharing (and conflicts with SO_EXCLUSIVEADDRUSE); on POSIX a listening
+/// TCP socket cannot be shared through SO_REUSEADDR, and it lets a server
+/// restart while old connections sit in TIME_WAIT.
+#if defined(_WIN32)
+constexpr bool reuse_address_on_listen = false;
+#else
+constexpr bool reuse_address_on_listen = true;
+#endif
+
+// -- Raw calls ---------------------------------------------------------------
+
+inline error_code last_socket_error() noexcept
+{
+#if defined(_WIN32)
+  return error_code(::WSAGetLastError(), net::error::get_system_category());
+#else
+  return error_code(errno, net::error::get_system_category());
+#endif
+}
+
+inline bool get_int_option(native_socket s, int level, int name, int& value,
+    error_code& ec) noexcept
+{
+  value = 0;
+#if defined(_WIN32)
+  int size = sizeof(value);
+  const int result = ::getsockopt(s, level, name,
+      reinterpret_cast<char*>(&value), &size);
+#else
+  socklen_t size = sizeof(value);
+  const int result = ::getsockopt(s, level, name, &value, &size);
+#endif
+  if (result != 0)
+  {
+    ec = last_socket_error();
+    return false;
+  }
+  // Some stacks answer a boolean option with a single byte.
+  if (size == 1)
+    value = *reinterpret_cast<unsigned char*>(&value) ? 1 : 0;
+  ec.clear();
+  return true;
+}
+
+inline bool set_int_option(native_socket s, int level, int name, int value,
+    error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  const int result = ::setsockopt(s, level, name,
+      reinterpret_cast<const char*>(&value), sizeof(value));
+#else
+  const int result = ::setsockopt(s, level, name, &value, sizeof(value));
+#endif
+  if (result != 0)
+  {
+    ec = last_socket_error();
+    return false;
+  }
+  ec.clear();
+  return true;
+}
+
+/// The socket's type (SOCK_STREAM, SOCK_DGRAM, ...).
+inline int socket_type(native_socket s, error_code& ec) noexcept
+{
+  int type = 0;
+  get_int_option(s, SOL_SOCKET, SO_TYPE, type, ec);
+  return type;
+}
+
+inline bool is_datagram_type(int type) noexcept { return type == SOCK_DGRAM; }
+
+/// Whether the socket has a local port. An unbound socket answers false on
+/// every platform (Windows fails getsockname with WSAEINVAL; POSIX gives
+/// port 0).
+inline bool is_bound(native_socket s) noexcept
+{
+  sockaddr_storage address;
+  std::memset(&address, 0, sizeof(address));
+#if defined(_WIN32)
+  int size = sizeof(address);
+#else
+  socklen_t size = sizeof(address);
+#endif
+  if (::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+    return false;
+  if (address.ss_family == AF_INET)
+    return reinterpret_cast<const sockaddr_in&>(address).sin_port != 0;
+  if (address.ss_family == AF_INET6)
+    return reinterpret_cast<const sockaddr_in6&>(address).sin6_port != 0;
+  return false;
+}
+
+// -- The platform's rules ------------------------------------------------------
+
+/// Whether a socket with these options can have its port shared by a rival.
+///
+/// Windows: only SO_EXCLUSIVEADDRUSE keeps rivals out.
+/// Linux:   SO_REUSEPORT lets a same-user rival share the port, and
+///          SO_REUSEADDR lets any user share it unless the socket is a
+///          listening TCP socket (listening implies SOCK_STREAM).
+/// At most three getsockopt calls.
+inline bool native_is_exclusive(native_socket s, error_code& ec) noexcept
+{
+  int value = 0;
+#if defined(_WIN32)
+  if (!get_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, value, ec))
+    return false;
+  return value != 0;
+#else
+  if (!get_int_option(s, SOL_SOCKET, SO_REUSEPORT, value, ec))
+    return false;
+  if (value != 0)
+    return false;
+  if (!get_int_option(s, SOL_SOCKET, SO_REUSEADDR, value, ec))
+    return false;
+  if (value == 0)
+    return true;
+  if (!get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ec))
+    return false;
+  return value != 0;
+#endif
+}
+
+/// Whether setting the raw option (level, name, value) would let rivals share
+/// the port, so a secure acceptor must refuse it.
+inline bool option_would_share(int level, int name, const void* data,
+    std::size_t size) noexcept
+{
+  if (level != SOL_SOCKET || data == nullptr)
+    return false;
+  int value = 0;
+  if (size == sizeof(int))
+    std::memcpy(&value, data, sizeof(int));
+  else if (size == 1)
+    value = *static_cast<const unsigned char*>(data);
+  else
+    return false;
+#if defined(_WIN32)
+  return (name == SO_REUSEADDR && value != 0)
+      || (name == SO_EXCLUSIVEADDRUSE && value == 0);
+#else
+  return name == SO_REUSEPORT && value != 0;
+#endif
+}
+
+/// Applies the platform's exclusive rule to an open, unbound socket:
+/// Windows: SO_EXCLUSIVEADDRUSE on. POSIX: SO_REUSEPORT off, and for a
+/// datagram socket SO_REUSEADDR off too. Never sets SO_REUSEADDR.
+/// Reports portguard's conflicting_option or option_refused on failure.
+inline void set_exclusive(native_socket s, bool datagram, error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  (void)datagram;
+  if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
+    return;
+  int reuse = 0;
+  error_code ignored;
+  if (get_int_option(s, SOL_SOCKET, SO_REUSEADDR, reuse, ignored) && reuse)
+    ec = error::conflicting_option;
+  else
+    ec = error::option_refused;
+#else
+  if (!set_int_option(s, SOL_SOCKET, SO_REUSEPORT, 0, ec))
+  {
+    ec = error::option_refused;
+    return;
+  }
+  if (datagram && !set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 0, ec))
+    ec = error::option_refused;
+#endif
+}
+
+} // namespace detail
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_DETAIL_PLATFORM_HPP

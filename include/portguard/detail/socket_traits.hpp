@@ -1,0 +1,51 @@
+//
+// portguard/detail/socket_traits.hpp
+//
+// Which Asio socket types the free functions accept. Derived types (such as
+// basic_secure_acceptor) are recognised through their Asio base.
+//
+#ifndef PORTGUARD_DETAIL_SOCKET_TRAITS_HPP
+#define PORTGUARD_DETAIL_SOCKET_TRAITS_HPP
+
+#include <portguard/detail/config.hpp>
+
+#include <type_traits>
+
+PORTGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+template <typename Protocol, typename Executor>
+std::true_type acceptor_test(const net::basic_socket_acceptor<Protocol, Executor>*);
+std::false_type acceptor_test(...);
+
+template <typename Protocol, typename Executor>
+std::true_type datagram_test(const net::basic_datagram_socket<Protocol, Executor>*);
+std::false_type datagram_test(...);
+
+template <typename Protocol, typename Executor>
+std::true_type socket_test(const net::basic_socket<Protocol, Executor>*);
+std::false_type socket_test(...);
+
+/// An acceptor (TCP listener).
+template <typename Socket>
+constexpr bool is_acceptor_v =
+    decltype(acceptor_test(static_cast<Socket*>(nullptr)))::value;
+
+/// A datagram (UDP) socket.
+template <typename Socket>
+constexpr bool is_datagram_v =
+    decltype(datagram_test(static_cast<Socket*>(nullptr)))::value;
+
+/// What exclusive_bind and make_exclusive accept.
+template <typename Socket>
+constexpr bool is_bindable_v = is_acceptor_v<Socket> || is_datagram_v<Socket>;
+
+/// What is_exclusive accepts: an acceptor or any Asio socket.
+template <typename Socket>
+constexpr bool is_inspectable_v = is_acceptor_v<Socket>
+    || decltype(socket_test(static_cast<Socket*>(nullptr)))::value;
+
+} // namespace detail
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_DETAIL_SOCKET_TRAITS_HPP

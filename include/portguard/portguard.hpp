@@ -1,0 +1,16 @@
+//
+// portguard/portguard.hpp
+//
+// Umbrella header: everything portguard offers.
+//
+#ifndef PORTGUARD_PORTGUARD_HPP
+#define PORTGUARD_PORTGUARD_HPP
+
+#include <portguard/error.hpp>
+#include <portguard/exclusive_address_use.hpp>
+#include <portguard/exclusive_bind.hpp>
+#include <portguard/exclusivity.hpp>
+#include <portguard/is_exclusive.hpp>
+#include <portguard/secure_acceptor.hpp>
+
+#endif // PORTGUARD_PORTGUARD_HPP

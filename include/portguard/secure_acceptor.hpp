@@ -1,0 +1,358 @@
+//
+// portguard/secure_acceptor.hpp
+//
+#ifndef PORTGUARD_SECURE_ACCEPTOR_HPP
+#define PORTGUARD_SECURE_ACCEPTOR_HPP
+
+#include <portguard/detail/config.hpp>
+#include <portguard/detail/exclusive_ops.hpp>
+#include <portguard/detail/platform.hpp>
+#include <portguard/error.hpp>
+#include <portguard/exclusivity.hpp>
+
+#include <type_traits>
+#include <utility>
+
+PORTGUARD_NAMESPACE_BEGIN
+
+/// A socket acceptor that no other socket, process or user can share.
+/**
+ * A drop-in for `basic_socket_acceptor`: it is one (public base), so every
+ * member and every async operation with any completion token works as on
+ * `tcp::acceptor`, and replacing the type name is the whole migration.
+ * What differs:
+ *
+ * - open() makes the socket exclusive before it returns, so every later
+ *   bind is exclusive (Windows: SO_EXCLUSIVEADDRUSE on; POSIX: SO_REUSEPORT
+ *   off). It sets nothing else.
+ * - set_option() refuses options that would let others share the port
+ *   (Windows: reuse_address(true); every platform:
+ *   exclusive_address_use(false) and, on POSIX, SO_REUSEPORT on) with
+ *   portguard::error::conflicting_option. The acceptor stays exclusive.
+ * - assign() and the native-handle constructor check the adopted socket:
+ *   under exclusivity::required a socket others could share is refused with
+ *   portguard::error::not_exclusive, and one of the wrong type with
+ *   portguard::error::wrong_socket_type. The caller keeps the handle then.
+ * - is_exclusive() tells whether a rival could share the port now.
+ *
+ * The exclusivity policy is chosen at construction and defaults to
+ * exclusivity::required.
+ *
+ * @note The checks live in this class. Code that reaches the acceptor
+ * through a reference to its `basic_socket_acceptor` base calls Asio's
+ * members directly and is not checked.
+ */
+template <typename Protocol, typename Executor = net::any_io_executor>
+class basic_secure_acceptor : public net::basic_socket_acceptor<Protocol, Executor>
+{
+  using base_type = net::basic_socket_acceptor<Protocol, Executor>;
+
+  template <typename ExecutionContext>
+  using if_context_t = std::enable_if_t<
+      std::is_convertible<ExecutionContext&, net::execution_context&>::value, int>;
+
+public:
+  using typename base_type::endpoint_type;
+  using typename base_type::executor_type;
+  using typename base_type::native_handle_type;
+  using typename base_type::protocol_type;
+
+  /// Rebinds the acceptor type to another executor.
+  template <typename Executor1>
+  struct rebind_executor
+  {
+    /// The acceptor type when rebound to the specified executor.
+    using other = basic_secure_acceptor<Protocol, Executor1>;
+  };
+
+  /// Constructs an acceptor without opening it.
+  explicit basic_secure_acceptor(const executor_type& ex,
+      exclusivity policy = exclusivity::required)
+    : base_type(ex), policy_(policy)
+  {
+  }
+
+  /// Constructs an acceptor without opening it.
+  template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
+  explicit basic_secure_acceptor(ExecutionContext& context,
+      exclusivity policy = exclusivity::required)
+    : base_type(context), policy_(policy)
+  {
+  }
+
+  /// Constructs an open, exclusive acceptor (throws, naming the failed step).
+  basic_secure_acceptor(const executor_type& ex, const protocol_type& protocol,
+      exclusivity policy = exclusivity::required)
+    : base_type(ex), policy_(policy)
+  {
+    open(protocol);
+  }
+
+  /// Constructs an open, exclusive acceptor (throws, naming the failed step).
+  template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
+  basic_secure_acceptor(ExecutionContext& context, const protocol_type& protocol,
+      exclusivity policy = exclusivity::required)
+    : base_type(context), policy_(policy)
+  {
+    open(protocol);
+  }
+
+  /// Constructs an exclusive acceptor listening on the endpoint.
+  /**
+   * On POSIX this constructor is equivalent to the following code:
+   * @code
+   * basic_secure_acceptor<Protocol> acceptor(ex, policy);
+   * acceptor.open(endpoint.protocol());   // exclusive: SO_REUSEPORT off
+   * if (reuse_addr)
+   *   acceptor.set_option(socket_base::reuse_address(true));
+   * acceptor.bind(endpoint);
+   * acceptor.listen();
+   * @endcode
+   * On Windows it is equivalent to the following code; `reuse_addr` never
+   * sets SO_REUSEADDR there, since that would let a rival share the port:
+   * @code
+   * basic_secure_acceptor<Protocol> acceptor(ex, policy);
+   * acceptor.open(endpoint.protocol());   // exclusive: SO_EXCLUSIVEADDRUSE on
+   * acceptor.bind(endpoint);
+   * acceptor.listen();
+   * @endcode
+   * SO_REUSEADDR on a listening TCP socket lets a POSIX server restart while
+   * old connections are in TIME_WAIT, and no rival can share a listening
+   * socket through it.
+   *
+   * @throws system_error Thrown on failure, naming the step that failed:
+   * "open", "exclusive_address_use", "set_option", "bind" or "listen".
+   * No descriptor stays open.
+   */
+  basic_secure_acceptor(const executor_type& ex, const endpoint_type& endpoint,
+      bool reuse_addr = true, exclusivity policy = exclusivity::required)
+    : base_type(ex), policy_(policy)
+  {
+    open_bind_listen(endpoint, reuse_addr);
+  }
+
+  /// Constructs an exclusive acceptor listening on the endpoint.
+  template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
+  basic_secure_acceptor(ExecutionContext& context, const endpoint_type& endpoint,
+      bool reuse_addr = true, exclusivity policy = exclusivity::required)
+    : base_type(context), policy_(policy)
+  {
+    open_bind_listen(endpoint, reuse_addr);
+  }
+
+  /// Constructs an exclusive acceptor listening on the endpoint, with a policy.
+  basic_secure_acceptor(const executor_type& ex, const endpoint_type& endpoint,
+      exclusivity policy)
+    : basic_secure_acceptor(ex, endpoint, true, policy)
+  {
+  }
+
+  /// Constructs an exclusive acceptor listening on the endpoint, with a policy.
+  template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
+  basic_secure_acceptor(ExecutionContext& context, const endpoint_type& endpoint,
+      exclusivity policy)
+    : basic_secure_acceptor(context, endpoint, true, policy)
+  {
+  }
+
+  /// Adopts an existing native acceptor after checking it (see assign()).
+  basic_secure_acceptor(const executor_type& ex, const protocol_type& protocol,
+      const native_handle_type& native_acceptor,
+      exclusivity policy = exclusivity::required)
+    : base_type(ex), policy_(policy)
+  {
+    assign(protocol, native_acceptor);
+  }
+
+  /// Adopts an existing native acceptor after checking it (see assign()).
+  template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
+  basic_secure_acceptor(ExecutionContext& context, const protocol_type& protocol,
+      const native_handle_type& native_acceptor,
+      exclusivity policy = exclusivity::required)
+    : base_type(context), policy_(policy)
+  {
+    assign(protocol, native_acceptor);
+  }
+
+  /// Move-constructs, taking the other acceptor's socket and policy.
+  basic_secure_acceptor(basic_secure_acceptor&& other) noexcept = default;
+
+  /// Move-assigns, taking the other acceptor's socket and policy.
+  basic_secure_acceptor& operator=(basic_secure_acceptor&& other) = default;
+
+  /// Move-constructs from a secure acceptor of another protocol or executor type.
+  template <typename Protocol1, typename Executor1,
+      std::enable_if_t<std::is_convertible<Protocol1, Protocol>::value
+          && std::is_convertible<Executor1, Executor>::value, int> = 0>
+  basic_secure_acceptor(basic_secure_acceptor<Protocol1, Executor1>&& other)
+    : base_type(std::move(other)), policy_(other.policy())
+  {
+  }
+
+  /// Move-assigns from a secure acceptor of another protocol or executor type.
+  template <typename Protocol1, typename Executor1,
+      std::enable_if_t<std::is_convertible<Protocol1, Protocol>::value
+          && std::is_convertible<Executor1, Executor>::value, int> = 0>
+  basic_secure_acceptor& operator=(basic_secure_acceptor<Protocol1, Executor1>&& other)
+  {
+    base_type::operator=(std::move(other));
+    policy_ = other.policy();
+    return *this;
+  }
+
+  /// The exclusivity policy chosen at construction.
+  exclusivity policy() const noexcept { return policy_; }
+
+  /// Opens the acceptor and makes it exclusive before returning.
+  /**
+   * @throws system_error Thrown on failure, naming "open" or
+   * "exclusive_address_use". Nothing stays open after a failure.
+   */
+  void open(const protocol_type& protocol = protocol_type())
+  {
+    error_code ec;
+    const char* step = open_exclusive(protocol, ec);
+    detail::throw_if(ec, step);
+  }
+
+  /// Opens the acceptor and makes it exclusive before returning.
+  /**
+   * @param ec Set on failure; portguard::error::option_refused if the OS
+   * refused exclusivity under exclusivity::required (the acceptor is closed
+   * again).
+   */
+  PORTGUARD_SYNC_OP_VOID open(const protocol_type& protocol, error_code& ec)
+  {
+    open_exclusive(protocol, ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Adopts an existing native acceptor after checking it.
+  /**
+   * @throws system_error Thrown on failure, naming "assign".
+   */
+  void assign(const protocol_type& protocol,
+      const native_handle_type& native_acceptor)
+  {
+    error_code ec;
+    assign(protocol, native_acceptor, ec);
+    detail::throw_if(ec, "assign");
+  }
+
+  /// Adopts an existing native acceptor after checking it.
+  /**
+   * The handle must be a socket of the protocol's type
+   * (portguard::error::wrong_socket_type otherwise). Under
+   * exclusivity::required it must also be exclusive by is_exclusive()'s
+   * rule (portguard::error::not_exclusive otherwise). On failure the
+   * acceptor does not take ownership: the caller still owns the handle.
+   */
+  PORTGUARD_SYNC_OP_VOID assign(const protocol_type& protocol,
+      const native_handle_type& native_acceptor, error_code& ec)
+  {
+    detail::check_adoptable(native_acceptor, protocol.type(), policy_, ec);
+    if (!ec)
+      base_type::assign(protocol, native_acceptor, ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Sets an option, refusing those that would let others share the port.
+  /**
+   * @throws system_error Thrown on failure, naming "set_option".
+   */
+  template <typename SettableSocketOption>
+  void set_option(const SettableSocketOption& option)
+  {
+    error_code ec;
+    set_option(option, ec);
+    detail::throw_if(ec, "set_option");
+  }
+
+  /// Sets an option, refusing those that would let others share the port.
+  /**
+   * @param ec portguard::error::conflicting_option if the option would let
+   * others share the port (the acceptor stays exclusive); otherwise the
+   * operating system's answer.
+   */
+  template <typename SettableSocketOption>
+  PORTGUARD_SYNC_OP_VOID set_option(const SettableSocketOption& option,
+      error_code& ec)
+  {
+    const protocol_type protocol = endpoint_type().protocol();
+    if (detail::option_would_share(option.level(protocol),
+            option.name(protocol), option.data(protocol),
+            option.size(protocol)))
+    {
+      ec = error::conflicting_option;
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
+    base_type::set_option(option, ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Whether a rival could share the port now (see portguard::is_exclusive()).
+  /**
+   * @throws system_error Thrown on failure (a closed acceptor gives
+   * `bad_descriptor`), naming "is_exclusive".
+   */
+  bool is_exclusive() const
+  {
+    error_code ec;
+    const bool result = is_exclusive(ec);
+    detail::throw_if(ec, "is_exclusive");
+    return result;
+  }
+
+  /// Whether a rival could share the port now; false on error.
+  bool is_exclusive(error_code& ec) const
+  {
+    auto& self = const_cast<basic_secure_acceptor&>(*this);
+    if (!self.is_open())
+    {
+      ec = net::error::bad_descriptor;
+      return false;
+    }
+    return detail::native_is_exclusive(self.native_handle(), ec);
+  }
+
+private:
+  // Opens and applies exclusivity; returns the name of the failed step.
+  const char* open_exclusive(const protocol_type& protocol, error_code& ec)
+  {
+    base_type::open(protocol, ec);
+    if (ec)
+      return "open";
+    detail::exclusive_unbound(this->native_handle(), false, policy_, ec);
+    if (ec)
+    {
+      error_code ignored;
+      base_type::close(ignored);
+      return "exclusive_address_use";
+    }
+    return "";
+  }
+
+  void open_bind_listen(const endpoint_type& endpoint, bool reuse_addr)
+  {
+    open(endpoint.protocol());
+    error_code ec;
+    if (detail::reuse_address_on_listen && reuse_addr)
+    {
+      base_type::set_option(net::socket_base::reuse_address(true), ec);
+      detail::throw_if(ec, "set_option");
+    }
+    base_type::bind(endpoint, ec);
+    detail::throw_if(ec, "bind");
+    base_type::listen(net::socket_base::max_listen_connections, ec);
+    detail::throw_if(ec, "listen");
+  }
+
+  exclusivity policy_;
+};
+
+/// The TCP secure acceptor: a drop-in for `tcp::acceptor`.
+using secure_acceptor = basic_secure_acceptor<net::ip::tcp>;
+
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_SECURE_ACCEPTOR_HPP

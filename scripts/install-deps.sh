@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what portguard's demo and tests need on Debian 12, if missing.
+# Runs as root (or through sudo when available).
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ python3 pkg-config
+  libboost1.81-dev libasio-dev
+  clang libclang-rt-14-dev
+  g++-mingw-w64-x86-64-posix wine64
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "Installing: ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
