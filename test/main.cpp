@@ -1,21 +1,33 @@
 //
 // test/main.cpp
 //
-// The test runner. A process started with --portguard-rival is a rival
-// child (used where fork is not available) and never runs the tests.
+// The test runner. Every test case is checked for leaked descriptors. A
+// process started with --portguard-rival is a rival child (used where fork
+// is not available) and runs no tests.
 //
-#define BOOST_TEST_MODULE portguard
 #define BOOST_TEST_NO_MAIN
 #define BOOST_TEST_ALTERNATIVE_INIT_API
 #include <boost/test/included/unit_test.hpp>
 
+#include "support/descriptors.hpp"
 #include "support/rival.hpp"
 
 #include <cstring>
+
+namespace {
+
+bool init_portguard_tests()
+{
+  boost::unit_test::framework::master_test_suite().p_name.value = "portguard";
+  pg_test::guard_descriptors_in_every_test();
+  return true;
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
   if (argc > 1 && std::strcmp(argv[1], "--portguard-rival") == 0)
     return pg_test::rival_main(argc, argv);
-  return boost::unit_test::unit_test_main(&init_unit_test, argc, argv);
+  return boost::unit_test::unit_test_main(&init_portguard_tests, argc, argv);
 }

@@ -4,6 +4,8 @@
 #include "descriptors.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <boost/test/tree/traverse.hpp>
+#include <boost/test/tree/visitor.hpp>
 
 #if !defined(_WIN32)
 #  include <dirent.h>
@@ -35,7 +37,29 @@ descriptor_guard::~descriptor_guard()
   const int after = open_descriptors();
   if (before >= 0 && after >= 0)
     BOOST_CHECK_MESSAGE(after == before,
-        "descriptors open before the test: " << before << ", after: " << after);
+        "descriptors open before: " << before << ", after: " << after);
+}
+
+namespace {
+
+class guard_every_case : public boost::unit_test::test_tree_visitor
+{
+public:
+  void visit(const boost::unit_test::test_case& tc) override
+  {
+    auto& mutable_case = boost::unit_test::framework::get<boost::unit_test::test_case>(tc.p_id);
+    mutable_case.p_fixtures.value.push_back(
+        boost::unit_test::test_unit_fixture_ptr(
+            new boost::unit_test::class_based_fixture<descriptor_guard>()));
+  }
+};
+
+} // namespace
+
+void guard_descriptors_in_every_test()
+{
+  guard_every_case visitor;
+  boost::unit_test::traverse_test_tree(boost::unit_test::framework::master_test_suite(), visitor, true);
 }
 
 } // namespace pg_test

@@ -13,6 +13,10 @@ namespace pg_test {
 /// platform gives no cheap way to count them (Windows).
 int open_descriptors();
 
+/// Adds a descriptor_guard fixture to every registered test case, so any
+/// test that leaves a descriptor open (or closes one it did not open) fails.
+void guard_descriptors_in_every_test();
+
 /// Checks in its destructor that the count is what it was at construction.
 struct descriptor_guard
 {
