@@ -24,8 +24,10 @@ PORTGUARD_NAMESPACE_BEGIN
  *
  * Set it after open and before bind; it has no effect on a socket that is
  * already bound. On Windows it cannot be combined with reuse_address
- * (the call fails with WSAEINVAL); portguard::make_exclusive() reports that
- * conflict as portguard::error::conflicting_option.
+ * (the call fails with WSAEINVAL); portguard::make_exclusive() turns
+ * reuse_address off first. On POSIX it does not touch SO_REUSEADDR, so a
+ * UDP socket with reuse_address stays shareable: use make_exclusive() or
+ * exclusive_bind() there.
  *
  * @par Examples
  * Setting the option:

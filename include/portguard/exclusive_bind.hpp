@@ -17,17 +17,21 @@ PORTGUARD_NAMESPACE_BEGIN
 /// Makes an open, not yet bound acceptor or UDP socket exclusive.
 /**
  * Applies this platform's rule:
- * - **Windows:** SO_EXCLUSIVEADDRUSE on.
- * - **POSIX:** SO_REUSEPORT off; for a UDP socket SO_REUSEADDR off too.
+ * - **Windows:** SO_EXCLUSIVEADDRUSE on; SO_REUSEADDR off first if it was
+ *   on (the two conflict).
+ * - **POSIX:** SO_REUSEPORT off; for a UDP socket SO_REUSEADDR off too. A
+ *   TCP acceptor keeps SO_REUSEADDR: once listening it cannot be shared
+ *   through it (until then is_exclusive() answers false).
  *
- * It never sets SO_REUSEADDR. Use it to retrofit a socket that other code
- * opened, before that code binds it.
+ * It never turns SO_REUSEADDR on. Use it to retrofit a socket that other
+ * code opened, before that code binds it.
  *
  * @param socket An open `basic_socket_acceptor` or `basic_datagram_socket`.
  * @param policy What to do if the operating system refuses the option.
  * @param ec Set on failure: `bad_descriptor` if the socket is closed,
  * portguard::error::already_bound if it is bound (too late to take effect),
- * portguard::error::conflicting_option if SO_REUSEADDR is set on Windows,
+ * portguard::error::conflicting_option if SO_REUSEADDR could not be turned
+ * off on Windows,
  * portguard::error::option_refused if the OS refused under exclusivity::required.
  */
 template <typename Socket>

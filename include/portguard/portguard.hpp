@@ -6,10 +6,12 @@
 #ifndef PORTGUARD_PORTGUARD_HPP
 #define PORTGUARD_PORTGUARD_HPP
 
+#include <portguard/bind_with_retry.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusive_address_use.hpp>
 #include <portguard/exclusive_bind.hpp>
 #include <portguard/exclusivity.hpp>
+#include <portguard/graceful_close.hpp>
 #include <portguard/is_exclusive.hpp>
 #include <portguard/secure_acceptor.hpp>
 

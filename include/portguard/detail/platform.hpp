@@ -202,8 +202,9 @@ inline bool option_would_share(int level, int name, const void* data,
 }
 
 /// Applies the platform's exclusive rule to an open, unbound socket:
-/// Windows: SO_EXCLUSIVEADDRUSE on. POSIX: SO_REUSEPORT off, and for a
-/// datagram socket SO_REUSEADDR off too. Never sets SO_REUSEADDR.
+/// Windows: SO_EXCLUSIVEADDRUSE on (SO_REUSEADDR turned off first if it was
+/// on, since the two conflict). POSIX: SO_REUSEPORT off, and for a datagram
+/// socket SO_REUSEADDR off too. Never turns SO_REUSEADDR on.
 /// Reports portguard's conflicting_option or option_refused on failure.
 inline void set_exclusive(native_socket s, bool datagram, error_code& ec) noexcept
 {
@@ -211,12 +212,18 @@ inline void set_exclusive(native_socket s, bool datagram, error_code& ec) noexce
   (void)datagram;
   if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
     return;
+  // Windows refuses SO_EXCLUSIVEADDRUSE while SO_REUSEADDR is on: turn the
+  // latter off (the socket is not bound yet) and try once more.
   int reuse = 0;
   error_code ignored;
-  if (get_int_option(s, SOL_SOCKET, SO_REUSEADDR, reuse, ignored) && reuse)
-    ec = error::conflicting_option;
-  else
+  if (!get_int_option(s, SOL_SOCKET, SO_REUSEADDR, reuse, ignored) || !reuse)
+  {
     ec = error::option_refused;
+    return;
+  }
+  if (!set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 0, ec)
+      || !set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
+    ec = error::conflicting_option;
 #else
   if (!set_int_option(s, SOL_SOCKET, SO_REUSEPORT, 0, ec))
   {

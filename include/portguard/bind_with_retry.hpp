@@ -1,0 +1,196 @@
+//
+// portguard/bind_with_retry.hpp
+//
+#ifndef PORTGUARD_BIND_WITH_RETRY_HPP
+#define PORTGUARD_BIND_WITH_RETRY_HPP
+
+#include <portguard/detail/config.hpp>
+#include <portguard/detail/platform.hpp>
+#include <portguard/detail/socket_traits.hpp>
+#include <portguard/exclusive_bind.hpp>
+#include <portguard/secure_acceptor.hpp>
+
+#include <chrono>
+#include <functional>
+#include <thread>
+#include <type_traits>
+
+PORTGUARD_NAMESPACE_BEGIN
+
+/// How often, and how patiently, bind_with_retry() tries again.
+struct retry_options
+{
+  /// The most bind attempts in all (the first included). Must be at least 1.
+  unsigned attempts = 5;
+
+  /// The pause after the first failed attempt.
+  std::chrono::milliseconds initial_delay = std::chrono::milliseconds(100);
+
+  /// Each later pause is the previous one times this factor (at least 1)...
+  unsigned backoff_factor = 2;
+
+  /// ...but never longer than this.
+  std::chrono::milliseconds max_delay = std::chrono::milliseconds(2000);
+
+  /// Called before each pause with the number of the attempt that failed
+  /// (1 for the first) and its error, for logging. May be empty.
+  std::function<void(unsigned, const error_code&)> on_retry;
+};
+
+namespace detail {
+
+template <typename Protocol, typename Executor>
+std::true_type secure_acceptor_test(const basic_secure_acceptor<Protocol, Executor>*);
+std::false_type secure_acceptor_test(...);
+
+template <typename Socket>
+constexpr bool is_secure_acceptor_v =
+    decltype(secure_acceptor_test(static_cast<Socket*>(nullptr)))::value;
+
+/// Whether a failed bind may succeed later: the port is still held, by us
+/// (lingering connections of a previous run) or by someone else.
+inline bool bind_error_is_transient(const error_code& ec) noexcept
+{
+  return ec == net::error::address_in_use || ec == net::error::access_denied;
+}
+
+/// Runs `attempt` until it succeeds, fails with a non-transient error, or
+/// the attempts run out; sleeps with exponential back-off in between.
+template <typename Attempt>
+void retry_bind(const retry_options& retry, error_code& ec, Attempt attempt)
+{
+  if (retry.attempts == 0 || retry.initial_delay.count() < 0
+      || retry.max_delay.count() < 0)
+  {
+    ec = net::error::invalid_argument;
+    return;
+  }
+  auto delay = retry.initial_delay;
+  for (unsigned n = 1;; ++n)
+  {
+    ec.clear();
+    attempt(ec);
+    if (!ec || !bind_error_is_transient(ec) || n == retry.attempts)
+      return;
+    if (retry.on_retry)
+      retry.on_retry(n, ec);
+    std::this_thread::sleep_for(delay < retry.max_delay ? delay : retry.max_delay);
+    if (delay < retry.max_delay)
+      delay *= (retry.backoff_factor > 1 ? retry.backoff_factor : 1);
+  }
+}
+
+} // namespace detail
+
+/// Opens, binds and listens a secure acceptor on the application's own port,
+/// retrying while the port is still held.
+/**
+ * Each attempt does what the secure acceptor's endpoint constructor does
+ * (open exclusive; on POSIX SO_REUSEADDR; bind; listen) and closes the
+ * acceptor again if a step fails. An attempt that fails with
+ * `address_in_use` or `access_denied` is retried after a pause that grows
+ * from `retry.initial_delay` by `retry.backoff_factor` up to
+ * `retry.max_delay`; any other error ends the call at once. The calling
+ * thread sleeps during the pauses, so call it at start-up.
+ *
+ * Why: on Windows an exclusive rebind of a port may fail while connections
+ * accepted by the previous listener linger (Microsoft's documentation);
+ * close them with graceful_close() and let this function wait for the rest.
+ *
+ * @param acceptor A closed secure acceptor (`already_open` otherwise).
+ * @param endpoint The local endpoint to listen on.
+ * @param retry How many attempts, and the back-off between them.
+ * @param ec Cleared on success; otherwise the error of the last attempt, or
+ * `invalid_argument` if `retry.attempts` is 0 or a delay is negative.
+ */
+template <typename Protocol, typename Executor>
+void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
+    const typename Protocol::endpoint& endpoint, const retry_options& retry,
+    error_code& ec)
+{
+  if (acceptor.is_open())
+  {
+    ec = net::error::already_open;
+    return;
+  }
+  detail::retry_bind(retry, ec, [&](error_code& step) {
+    acceptor.open(endpoint.protocol(), step);
+    if (!step && detail::reuse_address_on_listen)
+      acceptor.set_option(net::socket_base::reuse_address(true), step);
+    if (!step)
+      acceptor.bind(endpoint, step);
+    if (!step)
+      acceptor.listen(net::socket_base::max_listen_connections, step);
+    if (step && acceptor.is_open())
+    {
+      error_code ignored;
+      acceptor.close(ignored);
+    }
+  });
+}
+
+/// Binds an acceptor or UDP socket with exclusive_bind(), retrying while the
+/// port is still held.
+/**
+ * Each attempt is `exclusive_bind(socket, endpoint, policy, ec)`; the retry
+ * rule is that of the secure acceptor overload above. An acceptor is left
+ * bound, not listening.
+ *
+ * @param socket A `basic_socket_acceptor` or `basic_datagram_socket`.
+ * @param endpoint The local endpoint to bind.
+ * @param retry How many attempts, and the back-off between them.
+ * @param policy What to do if the operating system refuses exclusivity.
+ * @param ec Cleared on success; otherwise the error of the last attempt.
+ */
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket> && !detail::is_secure_acceptor_v<Socket>>
+bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    const retry_options& retry, exclusivity policy, error_code& ec)
+{
+  detail::retry_bind(retry, ec, [&](error_code& step) {
+    portguard::exclusive_bind(socket, endpoint, policy, step);
+  });
+}
+
+/// Binds with exclusive_bind() under exclusivity::required, retrying.
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket> && !detail::is_secure_acceptor_v<Socket>>
+bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    const retry_options& retry, error_code& ec)
+{
+  portguard::bind_with_retry(socket, endpoint, retry, exclusivity::required, ec);
+}
+
+/// Binds (and, for a secure acceptor, listens), retrying (throwing form).
+/**
+ * @throws system_error Thrown with the last attempt's error, naming
+ * "bind_with_retry".
+ */
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket>>
+bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    const retry_options& retry = retry_options())
+{
+  error_code ec;
+  portguard::bind_with_retry(socket, endpoint, retry, ec);
+  detail::throw_if(ec, "bind_with_retry");
+}
+
+/// Binds exclusively under `policy`, retrying (throwing form).
+/**
+ * @throws system_error Thrown with the last attempt's error, naming
+ * "bind_with_retry".
+ */
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket> && !detail::is_secure_acceptor_v<Socket>>
+bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    const retry_options& retry, exclusivity policy)
+{
+  error_code ec;
+  portguard::bind_with_retry(socket, endpoint, retry, policy, ec);
+  detail::throw_if(ec, "bind_with_retry");
+}
+
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_BIND_WITH_RETRY_HPP

@@ -1,0 +1,140 @@
+//
+// portguard/graceful_close.hpp
+//
+#ifndef PORTGUARD_GRACEFUL_CLOSE_HPP
+#define PORTGUARD_GRACEFUL_CLOSE_HPP
+
+#include <portguard/detail/config.hpp>
+
+#if defined(PORTGUARD_STANDALONE_ASIO)
+#  include <asio/basic_stream_socket.hpp>
+#  include <asio/buffer.hpp>
+#  include <asio/detail/socket_ops.hpp>
+#else
+#  include <boost/asio/basic_stream_socket.hpp>
+#  include <boost/asio/buffer.hpp>
+#  include <boost/asio/detail/socket_ops.hpp>
+#endif
+
+#include <chrono>
+#include <cstddef>
+
+PORTGUARD_NAMESPACE_BEGIN
+
+/// How much graceful_close() may wait for, and read from, the peer.
+struct drain_limits
+{
+  /// The most bytes to read and discard before giving up on the peer.
+  std::size_t max_bytes = 64 * 1024;
+
+  /// The longest time to wait for the peer to end its side.
+  std::chrono::milliseconds max_time = std::chrono::milliseconds(1000);
+};
+
+/// Closes a connected stream socket so that the connection ends cleanly.
+/**
+ * Shuts down sending (the peer reads end-of-stream), reads and discards
+ * what the peer still sends until the peer ends its side too, within
+ * `limits`, then closes the socket. Equivalent to the following code, with
+ * the drain bounded in bytes and time:
+ * @code
+ * socket.shutdown(socket_base::shutdown_send);
+ * while (socket.read_some(discard_buffer) > 0) {}  // until end-of-stream
+ * socket.close();
+ * @endcode
+ *
+ * Why: Microsoft documents that on Windows an exclusive listener closed
+ * while its accepted connections linger may fail to bind its port again
+ * until they end. Closing each connection gracefully before closing the
+ * listener lets a server restart on its own port (see bind_with_retry()).
+ *
+ * The socket is closed when the function returns, whatever happened. The
+ * calling thread blocks for at most `limits.max_time` (plus one read).
+ * Call it when no other operation is pending on the socket.
+ *
+ * @param socket A connected stream socket.
+ * @param limits How long to wait and how much to read at most.
+ * @param ec Cleared if the peer ended the connection within the limits;
+ * `net::error::timed_out` if `limits.max_time` passed first;
+ * `net::error::message_size` if the peer sent more than `limits.max_bytes`
+ * first; `bad_descriptor` for a closed socket; `not_connected` for a socket
+ * that has no connection; otherwise the error of the failed step.
+ * @returns The number of bytes read and discarded.
+ */
+template <typename Protocol, typename Executor>
+std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
+    const drain_limits& limits, error_code& ec)
+{
+  ec.clear();
+  if (!socket.is_open())
+  {
+    ec = net::error::bad_descriptor;
+    return 0;
+  }
+  std::size_t drained = 0;
+  const auto deadline = std::chrono::steady_clock::now() + limits.max_time;
+  socket.shutdown(net::socket_base::shutdown_send, ec);
+  if (!ec)
+    socket.non_blocking(true, ec);
+  char discard[4096];
+  while (!ec)
+  {
+    drained += socket.read_some(net::buffer(discard), ec);
+    if (ec == net::error::eof)
+    {
+      ec.clear(); // the peer ended its side: done
+      break;
+    }
+    if (drained > limits.max_bytes)
+    {
+      ec = net::error::message_size;
+      break;
+    }
+    if (ec != net::error::would_block && ec != net::error::try_again)
+      continue; // read again after data, stop on any other error
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0)
+    {
+      ec = net::error::timed_out;
+      break;
+    }
+    // Wait until readable or the deadline, as Asio's own blocking reads do.
+    ec.clear();
+    net::detail::socket_ops::poll_read(socket.native_handle(), 0,
+        static_cast<int>(left.count()), ec);
+    if (ec == net::error::interrupted)
+      ec.clear();
+  }
+  error_code ignored;
+  socket.close(ignored);
+  return drained;
+}
+
+/// Closes a connected stream socket gracefully, within the default drain_limits.
+template <typename Protocol, typename Executor>
+std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
+    error_code& ec)
+{
+  return portguard::graceful_close(socket, drain_limits(), ec);
+}
+
+/// Closes a connected stream socket gracefully (throwing form).
+/**
+ * The socket is closed when the function returns or throws.
+ *
+ * @throws system_error Thrown on failure, naming "graceful_close".
+ */
+template <typename Protocol, typename Executor>
+std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
+    const drain_limits& limits = drain_limits())
+{
+  error_code ec;
+  const std::size_t drained = portguard::graceful_close(socket, limits, ec);
+  detail::throw_if(ec, "graceful_close");
+  return drained;
+}
+
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_GRACEFUL_CLOSE_HPP
