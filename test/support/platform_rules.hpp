@@ -1,0 +1,72 @@
+//
+// test/support/platform_rules.hpp
+//
+// Everything the tests expect that differs by platform, stated once: which
+// plain-socket configuration is the vulnerable one (the control), which
+// rivals beat it, what a rival may still do against an exclusive socket,
+// and which cells the platform (or Wine) does not model.
+//
+#ifndef PORTGUARD_TEST_SUPPORT_PLATFORM_RULES_HPP
+#define PORTGUARD_TEST_SUPPORT_PLATFORM_RULES_HPP
+
+#include "rival.hpp"
+
+#include <iosfwd>
+#include <string>
+
+namespace pg_test {
+
+/// The state of the socket that holds the port.
+enum class socket_state { tcp_listening, tcp_bound, udp };
+
+/// One cell of the rival matrix, without the defender's kind.
+struct cell
+{
+  socket_state state;
+  bool v6;                  // IPv6 (::, ::1) or IPv4 (0.0.0.0, 127.0.0.1)
+  bool defender_wildcard;   // defender bound to the wildcard, else loopback
+  bool rival_same_address;  // rival binds the defender's address, else the other one
+  rival_options options;
+  identity who;
+};
+
+std::ostream& operator<<(std::ostream& os, socket_state s);
+
+/// The defender's address and the rival's, for a cell.
+net::ip::address defender_address(const cell& c);
+net::ip::address rival_address(const cell& c);
+
+/// Opens and configures `acceptor` the vulnerable way plain Asio code does
+/// on this platform for `state` (Linux: reuse_port for a listener,
+/// reuse_address when bound-not-listening; Windows: reuse_address, as
+/// tcp::acceptor(ctx, endpoint) does), then binds (and listens).
+void open_control(net::ip::tcp::acceptor& acceptor, const cell& c, error_code& ec);
+/// The same for UDP (reuse_address everywhere).
+void open_control(net::ip::udp::socket& socket, const cell& c, error_code& ec);
+
+/// Sets on an open socket the option that plain code on this platform uses
+/// and that makes it shareable, so a retrofit can be shown to undo it
+/// (POSIX: reuse_port on an acceptor, reuse_address on a UDP socket;
+/// Windows: nothing, a plain socket is shareable already and reuse_address
+/// would conflict with the exclusive option).
+void make_shareable(net::ip::tcp::acceptor& acceptor, error_code& ec);
+void make_shareable(net::ip::udp::socket& socket, error_code& ec);
+
+/// Whether the platform lets the rival of `c` bind against the control.
+bool control_rival_wins(const cell& c);
+
+/// Whether the platform lets the rival of `c` bind even against an
+/// exclusive defender (Windows: a wildcard rival next to an exclusive
+/// socket bound to a specific address; the defender keeps its traffic).
+bool exclusive_rival_wins(const cell& c);
+
+/// Non-empty when the cell is not modeled faithfully here (Wine), with the
+/// reason; such cells are skipped, never asserted.
+std::string not_modeled(const cell& c);
+
+/// Whether this process runs under Wine.
+bool running_under_wine();
+
+} // namespace pg_test
+
+#endif

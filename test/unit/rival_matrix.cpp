@@ -1,0 +1,258 @@
+//
+// test/unit/rival_matrix.cpp
+//
+// The rival matrix: every cell pits one rival (options x address x
+// identity) against a defender made exclusive by one portguard path, and
+// first against the control, a plain Asio socket configured the vulnerable
+// way for this platform. The control's outcome must match the platform's
+// rules (support/platform_rules.cpp); where the control loses, the cell is
+// no evidence and says so. A failing cell names itself.
+//
+#include <portguard/portguard.hpp>
+
+#include "support/platform_rules.hpp"
+#include "support/rival.hpp"
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <ostream>
+#include <tuple>
+#include <vector>
+
+namespace {
+
+using namespace pg_test;
+namespace bdata = boost::unit_test::data;
+using tcp = net::ip::tcp;
+using udp = net::ip::udp;
+
+/// How the defender was made exclusive.
+enum class secure_path
+{
+  secure_acceptor,  // portguard::secure_acceptor (TCP only)
+  retrofit,         // plain socket, shareable option, then made exclusive before bind
+  exclusive_bind    // portguard::exclusive_bind on a closed plain socket
+};
+
+std::ostream& operator<<(std::ostream& os, secure_path p)
+{
+  switch (p)
+  {
+  case secure_path::secure_acceptor: return os << "secure_acceptor";
+  case secure_path::retrofit: return os << "retrofit";
+  case secure_path::exclusive_bind: return os << "exclusive_bind";
+  }
+  return os;
+}
+
+struct matrix_cell
+{
+  cell rules;
+  secure_path path;
+};
+
+std::ostream& operator<<(std::ostream& os, const matrix_cell& m)
+{
+  const cell& c = m.rules;
+  return os << c.state << ' ' << (c.v6 ? "v6" : "v4") << " defender@"
+            << defender_address(c) << " rival@" << rival_address(c) << " rival:"
+            << c.options << ' ' << c.who << " path:" << m.path;
+}
+
+std::vector<matrix_cell> all_cells()
+{
+  std::vector<matrix_cell> cells;
+  const rival_options options[] = {rival_options::none, rival_options::reuse_address,
+      rival_options::reuse_port, rival_options::both, rival_options::exclusive};
+  const identity identities[] = {
+      identity::same_process, identity::child_process, identity::other_user};
+  for (socket_state state : {socket_state::tcp_listening, socket_state::tcp_bound, socket_state::udp})
+    for (secure_path path : {secure_path::secure_acceptor, secure_path::retrofit, secure_path::exclusive_bind})
+    {
+      if (state == socket_state::udp && path == secure_path::secure_acceptor)
+        continue;
+      for (bool v6 : {false, true})
+        for (bool defender_wildcard : {true, false})
+          for (bool same : {true, false})
+            for (rival_options o : options)
+            {
+              if (!option_available(o))
+                continue;
+              for (identity who : identities)
+                cells.push_back({{state, v6, defender_wildcard, same, o, who}, path});
+            }
+    }
+  return cells;
+}
+
+/// A defender socket holding a port, of whichever kind the cell needs.
+struct defender
+{
+  explicit defender(net::io_context& ctx) : plain(ctx), secure(ctx), datagram(ctx) {}
+  tcp::acceptor plain;
+  portguard::secure_acceptor secure;
+  udp::socket datagram;
+  unsigned short port = 0;
+};
+
+void open_secure(defender& d, const matrix_cell& m, error_code& ec)
+{
+  const cell& c = m.rules;
+  const bool listening = c.state == socket_state::tcp_listening;
+  if (c.state == socket_state::udp)
+  {
+    const udp::endpoint endpoint(defender_address(c), 0);
+    if (m.path == secure_path::exclusive_bind)
+      portguard::exclusive_bind(d.datagram, endpoint, ec);
+    else
+    {
+      d.datagram.open(endpoint.protocol(), ec);
+      if (!ec) make_shareable(d.datagram, ec);
+      if (!ec) portguard::make_exclusive(d.datagram, ec);
+      if (!ec) d.datagram.bind(endpoint, ec);
+    }
+    if (!ec)
+      d.port = d.datagram.local_endpoint().port();
+    return;
+  }
+  const tcp::endpoint endpoint(defender_address(c), 0);
+  tcp::acceptor* acceptor = &d.plain;
+  switch (m.path)
+  {
+  case secure_path::secure_acceptor:
+    acceptor = &d.secure;
+    if (listening)
+    {
+      d.secure = portguard::secure_acceptor(d.secure.get_executor(), endpoint);
+      d.port = d.secure.local_endpoint().port();
+      return;
+    }
+    d.secure.open(endpoint.protocol(), ec);
+    if (!ec) d.secure.bind(endpoint, ec);
+    break;
+  case secure_path::retrofit:
+    d.plain.open(endpoint.protocol(), ec);
+    if (!ec) make_shareable(d.plain, ec);
+    if (!ec) d.plain.set_option(portguard::exclusive_address_use(true), ec);
+    if (!ec) d.plain.bind(endpoint, ec);
+    break;
+  case secure_path::exclusive_bind:
+    portguard::exclusive_bind(d.plain, endpoint, ec);
+    break;
+  }
+  if (!ec && listening)
+    acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (!ec)
+    d.port = acceptor->local_endpoint().port();
+}
+
+outcome rival_against(const cell& c, unsigned short port)
+{
+  const transport proto = c.state == socket_state::udp ? transport::udp : transport::tcp;
+  return attempt({proto, c.options, rival_address(c), port}, c.who);
+}
+
+/// The control's outcome, measured once per rules cell (it does not depend
+/// on the secure path).
+outcome control_outcome(const cell& c)
+{
+  using key_type = std::tuple<int, bool, bool, bool, int, int>;
+  static std::map<key_type, outcome> measured;
+  const key_type key{static_cast<int>(c.state), c.v6, c.defender_wildcard,
+      c.rival_same_address, static_cast<int>(c.options), static_cast<int>(c.who)};
+  const auto found = measured.find(key);
+  if (found != measured.end())
+    return found->second;
+
+  net::io_context ctx;
+  defender d(ctx);
+  error_code ec;
+  if (c.state == socket_state::udp)
+  {
+    open_control(d.datagram, c, ec);
+    if (!ec) d.port = d.datagram.local_endpoint().port();
+  }
+  else
+  {
+    open_control(d.plain, c, ec);
+    if (!ec) d.port = d.plain.local_endpoint().port();
+  }
+  outcome result = ec ? outcome{outcome::skipped, ec, "control defender failed: " + ec.message()}
+                      : rival_against(c, d.port);
+  return measured[key] = result;
+}
+
+struct tally
+{
+  int evidence = 0;      // control won, exclusive defender refused the same rival
+  int not_evidence = 0;  // rival lost against the control too
+  int skipped = 0;
+};
+
+tally& totals()
+{
+  static tally t;
+  return t;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(rival_matrix)
+
+BOOST_DATA_TEST_CASE(rival_against_exclusive_defender, bdata::make(all_cells()), m)
+{
+  const cell& c = m.rules;
+  if (const std::string reason = not_modeled(c); !reason.empty())
+  {
+    BOOST_TEST_MESSAGE("skipped " << m << ": " << reason);
+    ++totals().skipped;
+    return;
+  }
+
+  const outcome control = control_outcome(c);
+  if (control.kind == outcome::skipped)
+  {
+    BOOST_TEST_MESSAGE("skipped " << m << ": " << control.note);
+    ++totals().skipped;
+    return;
+  }
+  BOOST_TEST(control.won_port() == control_rival_wins(c),
+      "control (plain socket): rival " << control << ", platform rule says "
+          << (control_rival_wins(c) ? "won" : "refused"));
+
+  net::io_context ctx;
+  defender d(ctx);
+  error_code ec;
+  open_secure(d, m, ec);
+  BOOST_TEST_REQUIRE(!ec, "exclusive defender could not be set up: " << ec.message());
+
+  const outcome secure = rival_against(c, d.port);
+  BOOST_TEST_REQUIRE(secure.kind != outcome::skipped, secure.note);
+  BOOST_TEST(secure.won_port() == exclusive_rival_wins(c),
+      "exclusive defender: rival " << secure << ", expected "
+          << (exclusive_rival_wins(c) ? "won" : "refused"));
+
+  if (control.won_port() && !secure.won_port())
+    ++totals().evidence;
+  else
+    ++totals().not_evidence;
+}
+
+BOOST_AUTO_TEST_CASE(summary)
+{
+  const tally& t = totals();
+  BOOST_TEST_MESSAGE("rival matrix: " << t.evidence << " cells where the control lost the port "
+      "and the exclusive defender kept it; " << t.not_evidence << " cells where the rival "
+      "lost against the control too; " << t.skipped << " cells skipped");
+  if (t.evidence + t.not_evidence == 0)
+  {
+    BOOST_TEST_MESSAGE("no cell ran in this process (filtered or all skipped): nothing to sum up");
+    return;
+  }
+  BOOST_TEST(t.evidence > 0, "no cell showed a rival winning against a plain socket");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
