@@ -1,0 +1,225 @@
+//
+// src/probe/matrix.cpp
+//
+#include "matrix.hpp"
+
+#include "audit.hpp"
+#include "platform.hpp"
+
+#include <portguard/exclusive_bind.hpp>
+#include <portguard/secure_acceptor.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace portguard {
+namespace probe {
+
+namespace {
+
+using tcp = net::ip::tcp;
+using udp = net::ip::udp;
+
+/// The sockets a defender may hold; exactly one is set.
+struct holder
+{
+  explicit holder(net::io_context& c) : ctx(c) {}
+  net::io_context& ctx;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<portguard::secure_acceptor> secure;
+  std::optional<udp::socket> datagram;
+
+  unsigned short port() const
+  {
+    error_code ec;
+    if (acceptor)
+      return acceptor->local_endpoint(ec).port();
+    if (secure)
+      return secure->local_endpoint(ec).port();
+    if (datagram)
+      return datagram->local_endpoint(ec).port();
+    return 0;
+  }
+};
+
+struct defender
+{
+  const char* name;
+  const char* library;
+  const char* setup;
+  transport proto;
+  /// Sets the defender up on `endpoint`; an empty string means success,
+  /// anything else says why it could not be set up.
+  std::string (*create)(holder&, const tcp::endpoint&);
+};
+
+std::string failed(const char* step, const error_code& ec)
+{
+  return std::string(step) + " failed: " + platform::error_name(ec) + " " + ec.message();
+}
+
+udp::endpoint as_udp(const tcp::endpoint& e) { return {e.address(), e.port()}; }
+
+const defender defenders[] = {
+  {"tcp::acceptor(ctx, endpoint)", "asio",
+      "Asio's constructor: open, reuse_address, bind, listen", transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        try
+        {
+          h.acceptor.emplace(h.ctx, e);
+        }
+        catch (const system_error& x)
+        {
+          return std::string("constructor failed: ") + x.what();
+        }
+        return {};
+      }},
+  {"tcp::acceptor open/bind/listen", "asio", "open, bind, listen (no options)",
+      transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& a = h.acceptor.emplace(h.ctx);
+        a.open(e.protocol(), ec);
+        if (ec) return failed("open", ec);
+        a.bind(e, ec);
+        if (ec) return failed("bind", ec);
+        a.listen(net::socket_base::max_listen_connections, ec);
+        return ec ? failed("listen", ec) : std::string();
+      }},
+  {"tcp::acceptor with reuse_port", "asio", "open, SO_REUSEPORT, bind, listen",
+      transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        if (!platform::has_reuse_port())
+          return "SO_REUSEPORT does not exist on this platform";
+        error_code ec;
+        auto& a = h.acceptor.emplace(h.ctx);
+        a.open(e.protocol(), ec);
+        if (ec) return failed("open", ec);
+        platform::set_reuse_port(a, ec);
+        if (ec) return failed("set_option", ec);
+        a.bind(e, ec);
+        if (ec) return failed("bind", ec);
+        a.listen(net::socket_base::max_listen_connections, ec);
+        return ec ? failed("listen", ec) : std::string();
+      }},
+  {"tcp::acceptor bound, not listening", "asio",
+      "open, reuse_address, bind (listen comes later)", transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& a = h.acceptor.emplace(h.ctx);
+        a.open(e.protocol(), ec);
+        if (ec) return failed("open", ec);
+        a.set_option(net::socket_base::reuse_address(true), ec);
+        if (ec) return failed("set_option", ec);
+        a.bind(e, ec);
+        return ec ? failed("bind", ec) : std::string();
+      }},
+  {"udp::socket", "asio", "open, bind (no options)", transport::udp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& s = h.datagram.emplace(h.ctx);
+        s.open(as_udp(e).protocol(), ec);
+        if (ec) return failed("open", ec);
+        s.bind(as_udp(e), ec);
+        return ec ? failed("bind", ec) : std::string();
+      }},
+  {"udp::socket with reuse_address", "asio", "open, reuse_address, bind",
+      transport::udp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& s = h.datagram.emplace(h.ctx);
+        s.open(as_udp(e).protocol(), ec);
+        if (ec) return failed("open", ec);
+        s.set_option(net::socket_base::reuse_address(true), ec);
+        if (ec) return failed("set_option", ec);
+        s.bind(as_udp(e), ec);
+        return ec ? failed("bind", ec) : std::string();
+      }},
+  {"secure_acceptor(ctx, endpoint)", "portguard",
+      "portguard::secure_acceptor's constructor: exclusive open, bind, listen",
+      transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        try
+        {
+          h.secure.emplace(h.ctx, e);
+        }
+        catch (const system_error& x)
+        {
+          return std::string("constructor failed: ") + x.what();
+        }
+        return {};
+      }},
+  {"secure_acceptor bound, not listening", "portguard",
+      "secure_acceptor: open (exclusive), bind", transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& a = h.secure.emplace(h.ctx);
+        a.open(e.protocol(), ec);
+        if (ec) return failed("open", ec);
+        a.bind(e, ec);
+        return ec ? failed("bind", ec) : std::string();
+      }},
+  {"exclusive_bind(tcp::acceptor)", "portguard",
+      "portguard::exclusive_bind on a plain acceptor (bound, not listening)",
+      transport::tcp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& a = h.acceptor.emplace(h.ctx);
+        portguard::exclusive_bind(a, e, ec);
+        return ec ? failed("exclusive_bind", ec) : std::string();
+      }},
+  {"exclusive_bind(udp::socket)", "portguard",
+      "portguard::exclusive_bind on a plain UDP socket", transport::udp,
+      [](holder& h, const tcp::endpoint& e) -> std::string {
+        error_code ec;
+        auto& s = h.datagram.emplace(h.ctx);
+        portguard::exclusive_bind(s, as_udp(e), ec);
+        return ec ? failed("exclusive_bind", ec) : std::string();
+      }},
+};
+
+} // namespace
+
+int matrix_report::exit_code() const
+{
+  for (const matrix_row& row : rows)
+    if (row.library == "portguard" && (!row.skipped.empty() || strongest_winner(row.attempts)))
+      return exit_code::hijackable;
+  return exit_code::secure;
+}
+
+matrix_report run_matrix()
+{
+  matrix_report report;
+  report.who = identities();
+  const tcp::endpoint where(net::ip::address_v4::any(), 0);
+  for (const defender& d : defenders)
+  {
+    matrix_row row;
+    row.name = d.name;
+    row.library = d.library;
+    row.setup = d.setup;
+    row.proto = d.proto;
+    row.address = where.address();
+    net::io_context ctx;
+    holder h(ctx);
+    row.skipped = d.create(h, where);
+    if (row.skipped.empty())
+    {
+      row.port = h.port();
+      const auto rivals = rivals_for(d.proto, row.address, row.port);
+      for (const identity who : report.who)
+      {
+        auto attempts = run_rivals(rivals, who);
+        row.attempts.insert(row.attempts.end(), attempts.begin(), attempts.end());
+      }
+    }
+    report.rows.push_back(std::move(row));
+  }
+  return report;
+}
+
+} // namespace probe
+} // namespace portguard

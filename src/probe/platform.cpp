@@ -1,0 +1,258 @@
+//
+// src/probe/platform.cpp
+//
+#include "platform.hpp"
+
+#include <chrono>
+#include <cstring>
+
+#if defined(_WIN32)
+#  include <winsock2.h>
+#else
+#  include <cerrno>
+#  include <grp.h>
+#  include <poll.h>
+#  include <signal.h>
+#  include <sys/socket.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
+#endif
+
+namespace portguard {
+namespace probe {
+namespace platform {
+
+namespace {
+
+/// How long a child process may take for all its attempts.
+constexpr std::chrono::milliseconds child_time_limit(5000);
+
+/// uid and gid of user nobody on Linux and most BSDs.
+#if !defined(_WIN32)
+constexpr uid_t nobody_id = 65534;
+#endif
+
+struct named_error
+{
+  int value;
+  const char* name;
+};
+
+#if defined(_WIN32)
+const named_error known_errors[] = {
+  {WSAEADDRINUSE, "WSAEADDRINUSE"}, {WSAEACCES, "WSAEACCES"},
+  {WSAEADDRNOTAVAIL, "WSAEADDRNOTAVAIL"}, {WSAEINVAL, "WSAEINVAL"},
+  {WSAEAFNOSUPPORT, "WSAEAFNOSUPPORT"}, {WSAENOPROTOOPT, "WSAENOPROTOOPT"},
+  {WSAEPROTONOSUPPORT, "WSAEPROTONOSUPPORT"}, {WSAEOPNOTSUPP, "WSAEOPNOTSUPP"},
+};
+#else
+const named_error known_errors[] = {
+  {EADDRINUSE, "EADDRINUSE"}, {EACCES, "EACCES"}, {EPERM, "EPERM"},
+  {EADDRNOTAVAIL, "EADDRNOTAVAIL"}, {EINVAL, "EINVAL"},
+  {EAFNOSUPPORT, "EAFNOSUPPORT"}, {ENOPROTOOPT, "ENOPROTOOPT"},
+  {EPROTONOSUPPORT, "EPROTONOSUPPORT"}, {EOPNOTSUPP, "EOPNOTSUPP"},
+};
+#endif
+
+bool is_system(const error_code& ec) noexcept
+{
+  return ec.category() == net::error::get_system_category();
+}
+
+} // namespace
+
+const char* name() noexcept
+{
+#if defined(_WIN32)
+  return "windows";
+#elif defined(__linux__)
+  return "linux";
+#elif defined(__APPLE__)
+  return "macos";
+#else
+  return "posix";
+#endif
+}
+
+#if defined(_WIN32)
+
+bool has_reuse_port() noexcept { return false; }
+
+void set_reuse_port(net::ip::tcp::acceptor&, error_code& ec)
+{
+  ec = net::error::operation_not_supported;
+}
+
+void set_reuse_port(net::ip::udp::socket&, error_code& ec)
+{
+  ec = net::error::operation_not_supported;
+}
+
+bool bind_error_means_held(const error_code& ec) noexcept
+{
+  return is_system(ec) && (ec.value() == WSAEADDRINUSE || ec.value() == WSAEACCES);
+}
+
+bool bind_error_means_not_local(const error_code& ec) noexcept
+{
+  return is_system(ec) && ec.value() == WSAEADDRNOTAVAIL;
+}
+
+bool bind_error_means_no_permission(const error_code&) noexcept { return false; }
+
+bool specific_bind_shadows_wildcard() noexcept { return true; }
+
+bool is_privileged() noexcept { return false; }
+
+bool run_in_child(child_user, std::size_t, const std::function<void(std::vector<int>&)>&,
+    std::vector<int>&, std::string& why_not)
+{
+  why_not = "not tried on Windows: no fork, and no second user account to switch to";
+  return false;
+}
+
+#else
+
+using reuse_port_option = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+bool has_reuse_port() noexcept { return true; }
+
+void set_reuse_port(net::ip::tcp::acceptor& s, error_code& ec)
+{
+  s.set_option(reuse_port_option(true), ec);
+}
+
+void set_reuse_port(net::ip::udp::socket& s, error_code& ec)
+{
+  s.set_option(reuse_port_option(true), ec);
+}
+
+bool bind_error_means_held(const error_code& ec) noexcept
+{
+  return is_system(ec) && ec.value() == EADDRINUSE;
+}
+
+bool bind_error_means_not_local(const error_code& ec) noexcept
+{
+  return is_system(ec) && ec.value() == EADDRNOTAVAIL;
+}
+
+bool bind_error_means_no_permission(const error_code& ec) noexcept
+{
+  return is_system(ec) && (ec.value() == EACCES || ec.value() == EPERM);
+}
+
+bool specific_bind_shadows_wildcard() noexcept { return false; }
+
+bool is_privileged() noexcept { return ::geteuid() == 0; }
+
+bool run_in_child(child_user user, std::size_t count,
+    const std::function<void(std::vector<int>&)>& work, std::vector<int>& out,
+    std::string& why_not)
+{
+  if (user == child_user::nobody && !is_privileged())
+  {
+    why_not = "not root: cannot switch to user nobody";
+    return false;
+  }
+  int fds[2];
+  if (::pipe(fds) != 0)
+  {
+    why_not = std::string("pipe failed: ") + std::strerror(errno);
+    return false;
+  }
+  const pid_t pid = ::fork();
+  if (pid < 0)
+  {
+    why_not = std::string("fork failed: ") + std::strerror(errno);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return false;
+  }
+  if (pid == 0)
+  {
+    ::close(fds[0]);
+    // A child that cannot become nobody writes nothing: the parent reports it.
+    if (user == child_user::nobody
+        && (::setgroups(0, nullptr) != 0 || ::setgid(nobody_id) != 0
+            || ::setuid(nobody_id) != 0))
+      ::_exit(1);
+    std::vector<int> values;
+    try
+    {
+      work(values);
+    }
+    catch (...)
+    {
+      ::_exit(1);
+    }
+    values.resize(count);
+    const char* p = reinterpret_cast<const char*>(values.data());
+    std::size_t left = values.size() * sizeof(int);
+    while (left > 0)
+    {
+      const ssize_t n = ::write(fds[1], p, left);
+      if (n <= 0)
+        ::_exit(1);
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+
+  out.assign(count, 0);
+  char* p = reinterpret_cast<char*>(out.data());
+  std::size_t left = count * sizeof(int);
+  const auto deadline = std::chrono::steady_clock::now() + child_time_limit;
+  bool failed = false;
+  while (left > 0 && !failed)
+  {
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()).count();
+    pollfd pfd{fds[0], POLLIN, 0};
+    if (remaining <= 0 || ::poll(&pfd, 1, static_cast<int>(remaining)) != 1)
+    {
+      why_not = "child process gave no answer within 5 s";
+      failed = true;
+      break;
+    }
+    const ssize_t n = ::read(fds[0], p, left);
+    if (n <= 0)
+    {
+      why_not = user == child_user::nobody
+          ? "child process could not switch to user nobody"
+          : "child process failed before answering";
+      failed = true;
+      break;
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::close(fds[0]);
+  if (failed)
+    ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
+  {
+  }
+  return !failed;
+}
+
+#endif
+
+std::string error_name(const error_code& ec)
+{
+  if (is_system(ec))
+  {
+    for (const named_error& e : known_errors)
+      if (e.value == ec.value())
+        return e.name;
+    return "error " + std::to_string(ec.value());
+  }
+  return std::string(ec.category().name()) + ":" + std::to_string(ec.value());
+}
+
+} // namespace platform
+} // namespace probe
+} // namespace portguard

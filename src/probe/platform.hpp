@@ -1,0 +1,69 @@
+//
+// src/probe/platform.hpp
+//
+// Everything in portguard-probe that differs between operating systems:
+// SO_REUSEPORT, error names, child processes and the switch to user nobody.
+// Only platform.cpp names OS headers.
+//
+#ifndef PORTGUARD_PROBE_PLATFORM_HPP
+#define PORTGUARD_PROBE_PLATFORM_HPP
+
+#include <portguard/detail/config.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace portguard {
+namespace probe {
+namespace platform {
+
+/// This platform's name in reports: "linux", "windows", "macos" or "posix".
+const char* name() noexcept;
+
+/// Whether SO_REUSEPORT exists here (POSIX: yes; Windows: no).
+bool has_reuse_port() noexcept;
+
+/// Sets SO_REUSEPORT on an open socket (error `operation_not_supported`
+/// where it does not exist).
+void set_reuse_port(net::ip::tcp::acceptor& s, error_code& ec);
+void set_reuse_port(net::ip::udp::socket& s, error_code& ec);
+
+/// Whether a failed plain bind means another socket holds the port
+/// (POSIX: EADDRINUSE; Windows: WSAEADDRINUSE or WSAEACCES).
+bool bind_error_means_held(const error_code& ec) noexcept;
+
+/// Whether a failed bind means the address is not one of this machine's
+/// (EADDRNOTAVAIL / WSAEADDRNOTAVAIL).
+bool bind_error_means_not_local(const error_code& ec) noexcept;
+
+/// Whether a failed plain bind means this user may not bind the port
+/// (POSIX: EACCES or EPERM, e.g. a port below 1024 without privilege).
+bool bind_error_means_no_permission(const error_code& ec) noexcept;
+
+/// Whether a bind to a specific address succeeds beside a wildcard bind of
+/// the same port (Windows), so a free specific address proves nothing.
+bool specific_bind_shadows_wildcard() noexcept;
+
+/// The operating system's name for an error ("EADDRINUSE", "WSAEACCES"),
+/// or "portguard:<n>" / "error <n>" for others.
+std::string error_name(const error_code& ec);
+
+/// Whether this process runs with the privilege to switch users (root).
+bool is_privileged() noexcept;
+
+/// The identities a child process can take.
+enum class child_user { same, nobody };
+
+/// Runs `work` in a child process, as user nobody (uid and gid 65534) when
+/// asked, and returns the `count` integers it wrote. Bounded in time. On
+/// failure or where children are not available, returns false and says why.
+bool run_in_child(child_user user, std::size_t count,
+    const std::function<void(std::vector<int>&)>& work, std::vector<int>& out,
+    std::string& why_not);
+
+} // namespace platform
+} // namespace probe
+} // namespace portguard
+
+#endif

@@ -1,0 +1,31 @@
+//
+// src/probe/report.hpp
+//
+// Printing audits and matrices: a readable table, Markdown, or JSON (the
+// schema is documented in docs/probe.md).
+//
+#ifndef PORTGUARD_PROBE_REPORT_HPP
+#define PORTGUARD_PROBE_REPORT_HPP
+
+#include "args.hpp"
+#include "audit.hpp"
+#include "matrix.hpp"
+
+#include <iosfwd>
+
+namespace portguard {
+namespace probe {
+
+/// Prints an audit: every attempt, then a one-line verdict.
+void print_audit(std::ostream& os, const audit_report& report, output_format format);
+
+/// Prints the matrix: a row per defender, a verdict per identity.
+void print_matrix(std::ostream& os, const matrix_report& report, output_format format);
+
+/// Escapes a string as a JSON string literal, quotes included.
+std::string json_string(const std::string& s);
+
+} // namespace probe
+} // namespace portguard
+
+#endif

@@ -1,0 +1,100 @@
+//
+// src/probe/rivals.hpp
+//
+// Rival sockets: every way this platform offers to bind a port that
+// someone else holds. A rival only binds and closes at once.
+//
+#ifndef PORTGUARD_PROBE_RIVALS_HPP
+#define PORTGUARD_PROBE_RIVALS_HPP
+
+#include "args.hpp"
+
+#include <portguard/detail/config.hpp>
+
+#include <string>
+#include <vector>
+
+namespace portguard {
+namespace probe {
+
+/// The options a rival sets before it binds.
+enum class rival_option { none, reuse_address, reuse_port, both, exclusive };
+
+/// Who makes the attempt.
+enum class identity { same_process, child_process, nobody };
+
+/// Which address a rival binds, relative to the target.
+enum class address_role { exact, wildcard, loopback, v4_mapped, dual_stack };
+
+/// One rival: options, address and port.
+struct rival
+{
+  transport proto = transport::tcp;
+  rival_option option = rival_option::none;
+  address_role role = address_role::exact;
+  net::ip::address address;
+  unsigned short port = 0;
+};
+
+/// What became of one attempt.
+struct outcome
+{
+  enum kind_type { won, refused, skipped };
+  kind_type kind = skipped;
+  error_code ec;    ///< The bind's error when refused, or the failed step's.
+  std::string note; ///< Why it was skipped.
+};
+
+/// A rival, who tried it, and what happened.
+struct attempt
+{
+  rival r;
+  identity who = identity::same_process;
+  outcome result;
+};
+
+/// This platform's rival options, from the plainest: POSIX none,
+/// reuse_address, reuse_port, both; Windows none, reuse_address, exclusive.
+std::vector<rival_option> rival_options();
+
+/// Every rival for a target: each option at each address (the exact one;
+/// the wildcard of its family; loopback when the target is a wildcard; for
+/// IPv4 targets, the v4-mapped IPv6 form and the dual-stack wildcard).
+std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
+    unsigned short port);
+
+/// Runs the rivals as `who` (a child process per identity, not per rival).
+std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who);
+
+/// The identities this platform can try, in order.
+std::vector<identity> identities();
+
+/// The most alarming winner, or nullptr if no rival won: another user over
+/// this user, then the fewest options, then the address nearest the target.
+const attempt* strongest_winner(const std::vector<attempt>& attempts);
+
+/// Whether a plain bind of the endpoint fails because something holds it.
+struct hold_check
+{
+  enum state_type { held, free, not_local, no_permission, failed };
+  state_type state = failed;
+  error_code ec; ///< The plain bind's error.
+};
+
+/// Checks whether something holds the port at this address.
+hold_check check_held(transport proto, const net::ip::address& address,
+    unsigned short port);
+
+const char* to_string(transport t) noexcept;
+const char* to_string(rival_option o) noexcept;
+const char* to_string(identity i) noexcept;
+const char* to_string(address_role r) noexcept;
+const char* to_string(outcome::kind_type k) noexcept;
+
+/// `127.0.0.1:80` or `[::1]:80`.
+std::string endpoint_text(const net::ip::address& a, unsigned short port);
+
+} // namespace probe
+} // namespace portguard
+
+#endif
