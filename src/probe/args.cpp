@@ -103,9 +103,14 @@ bool parse_endpoint(std::string_view text, endpoint_spec& out, std::string& erro
       return false;
     }
     port = rest.substr(1);
+    // Hex digits, ':', '.', and after '%' a scope (an interface name or number).
+    bool plain = true;
+    for (const char c : host)
+      plain = plain && (is_host_char(c) || c == ':' || c == '%');
     error_code ec;
-    net::ip::make_address_v6(std::string(host), ec);
-    if (host.empty() || ec)
+    if (plain && !host.empty())
+      net::ip::make_address_v6(std::string(host), ec);
+    if (host.empty() || !plain || ec)
     {
       error = "address " + quoted(host) + " in brackets is not an IPv6 address; "
           + endpoint_form;

@@ -339,6 +339,7 @@ USAGE_ERRORS = [
     (["tcp", "[::1]80"], "needs ':PORT' after ']'"),
     (["tcp", "[::1:80"], "no closing ']'"),
     (["tcp", "[127.0.0.1]:80"], "is not an IPv6 address"),
+    (["tcp", "[::1%a[b]:80"], "is not an IPv6 address"),
     (["tcp", ":80"], "has no host"),
     (["tcp", "a/b:80"], "is not an address or a host name"),
     (["tcp", "127.0.0.1:80", "extra"], "unexpected argument 'extra'"),
