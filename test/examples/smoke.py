@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Bounded loopback smoke tests for portguard's examples.
+
+    smoke.py <case> <example executable>
+
+Each case starts the example on 127.0.0.1 port 0 with --once, reads the port
+it prints, checks that a rival asking to share the port is refused (next to
+a control showing that the same rival wins against a shareable socket), talks
+to it once and checks the answer and the exit status. Every wait is bounded.
+"""
+import errno
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import time
+
+TIMEOUT = 20.0  # seconds, for any one step
+LOOPBACK = "127.0.0.1"
+
+
+def fail(message):
+    print("FAILED: " + message)
+    sys.exit(1)
+
+
+def ok(message):
+    print("ok      " + message)
+
+
+def start(argv, **kwargs):
+    print("$ " + " ".join(argv))
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kwargs)
+
+
+def read_port(proc):
+    """Reads 'listening on 127.0.0.1:PORT (exclusive)' from the example."""
+    deadline = time.monotonic() + TIMEOUT
+    line = ""
+    while not line.endswith("\n"):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([proc.stdout], [], [], left)[0]:
+            proc.kill()
+            fail("no 'listening on' line within %.0f s" % TIMEOUT)
+        char = os.read(proc.stdout.fileno(), 1).decode()
+        if not char:
+            err = proc.communicate(timeout=TIMEOUT)[1].strip()
+            if proc.returncode == 77:  # built without what it needs (C++20 coroutines)
+                print("skipped: " + err)
+                sys.exit(77)
+            fail("example exited early with %d: %s" % (proc.returncode, err))
+        line += char
+    print("example says: " + line.strip())
+    match = re.match(r"listening on [0-9.]+:(\d+) \((exclusive|shareable)\)", line)
+    if not match:
+        fail("unexpected first line: %r" % line)
+    if match.group(2) != "exclusive":
+        fail("the example reports its port as shareable")
+    return int(match.group(1))
+
+
+def finish(proc, expected_status=0):
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        fail("example did not exit within %.0f s" % TIMEOUT)
+    if proc.returncode != expected_status:
+        fail("example exited with %d, expected %d; stderr: %s"
+             % (proc.returncode, expected_status, err.strip()))
+    ok("example exited with status %d" % expected_status)
+    return out, err
+
+
+def rival_binds(kind, port):
+    """Whether a rival asking to share (SO_REUSEADDR + SO_REUSEPORT) can bind the port."""
+    rival = socket.socket(socket.AF_INET, kind)
+    try:
+        rival.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        rival.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        rival.bind((LOOPBACK, port))
+        return True
+    except OSError as e:
+        if e.errno != errno.EADDRINUSE:
+            fail("rival bind failed with %s, expected EADDRINUSE" % e)
+        return False
+    finally:
+        rival.close()
+
+
+def shareable_socket(kind):
+    """The way Asio code often leaves a socket: shareable (the control)."""
+    s = socket.socket(socket.AF_INET, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    s.bind((LOOPBACK, 0))
+    if kind == socket.SOCK_STREAM:
+        s.listen()
+    return s
+
+
+def check_rival(kind, port):
+    control = shareable_socket(kind)
+    try:
+        if not rival_binds(kind, control.getsockname()[1]):
+            fail("control: the rival should win against a shareable socket")
+        ok("control: the rival shares a shareable socket's port")
+    finally:
+        control.close()
+    if rival_binds(kind, port):
+        fail("a rival bound the example's port")
+    ok("a rival cannot bind the example's port %d" % port)
+
+
+def exchange_tcp(port, request, until):
+    with socket.create_connection((LOOPBACK, port), timeout=TIMEOUT) as c:
+        c.sendall(request)
+        reply = b""
+        deadline = time.monotonic() + TIMEOUT
+        while until not in reply and time.monotonic() < deadline:
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    return reply
+
+
+def tcp_case(argv, request, expected):
+    proc = start(argv)
+    try:
+        port = read_port(proc)
+        check_rival(socket.SOCK_STREAM, port)
+        reply = exchange_tcp(port, request, expected)
+        if expected not in reply:
+            fail("expected %r in the reply, got %r" % (expected, reply))
+        ok("reply contains %r" % expected)
+    except BaseException:
+        proc.kill()
+        raise
+    finish(proc)
+
+
+def case_echo(exe):
+    tcp_case([exe, LOOPBACK, "0", "--once"], b"hello portguard\n", b"hello portguard\n")
+
+
+def case_http(exe):
+    request = (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               b"Connection: close\r\n\r\n")
+    tcp_case([exe, LOOPBACK, "0", "--once"], request, b"portguard: this port is exclusive")
+
+
+def case_retrofit(exe):
+    tcp_case([exe, LOOPBACK, "0", "--once"], b"one line\n", b"echo: one line\n")
+
+
+def case_retrofit_option(exe):
+    tcp_case([exe, LOOPBACK, "0", "--once", "--option"], b"one line\n", b"echo: one line\n")
+
+
+def case_udp(exe):
+    proc = start([exe, LOOPBACK, "0", "--once"])
+    port = read_port(proc)
+    check_rival(socket.SOCK_DGRAM, port)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+        c.settimeout(TIMEOUT)
+        c.sendto(b"one datagram", (LOOPBACK, port))
+        reply, _ = c.recvfrom(2048)
+    if reply != b"one datagram":
+        fail("expected the datagram back, got %r" % reply)
+    ok("datagram echoed")
+    finish(proc)
+
+
+def start_activated(exe, listener):
+    """Starts the example as systemd would: the socket as fd 3, LISTEN_FDS=1."""
+    fd = listener.fileno()
+
+    def as_systemd():
+        if fd != 3:
+            os.dup2(fd, 3)
+        os.set_inheritable(3, True)
+        os.environ["LISTEN_PID"] = str(os.getpid())
+        os.environ["LISTEN_FDS"] = "1"
+
+    return start([exe, "--once"], preexec_fn=as_systemd, close_fds=False)
+
+
+def case_systemd(exe):
+    # Exclusive: what systemd does by default (SO_REUSEADDR on a listening
+    # TCP socket, which nobody can share on Linux) is adopted and served.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((LOOPBACK, 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    proc = start_activated(exe, listener)
+    listener.close()  # the example holds the socket now
+    if read_port(proc) != port:
+        fail("the example did not adopt the passed socket")
+    check_rival(socket.SOCK_STREAM, port)
+    reply = exchange_tcp(port, b"", b"\n")
+    if reply != b"hello from an exclusive socket\n":
+        fail("unexpected reply %r" % reply)
+    ok("the exclusive passed socket is adopted and served")
+    finish(proc)
+
+    # Shareable: ReusePort=yes (SO_REUSEPORT) lets a rival share the port,
+    # as the control shows; the example must refuse to serve on it.
+    shared = shareable_socket(socket.SOCK_STREAM)
+    port = shared.getsockname()[1]
+    proc = start_activated(exe, shared)
+    try:
+        _, err = finish(proc, expected_status=2)
+        if "refusing" not in err:
+            fail("expected a refusal message, got %r" % err)
+        ok("the shareable passed socket is refused: " + err.strip())
+        if not rival_binds(socket.SOCK_STREAM, port):
+            fail("control: the rival should share the refused socket's port")
+        ok("control: a rival does share the refused socket's port")
+    finally:
+        shared.close()
+
+    # Nothing passed: a clear error, not a crash.
+    proc = start([exe, "--once"])
+    finish(proc, expected_status=1)
+
+
+CASES = {
+    "echo": case_echo,
+    "http": case_http,
+    "udp": case_udp,
+    "retrofit": case_retrofit,
+    "retrofit_option": case_retrofit_option,
+    "systemd": case_systemd,
+}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in CASES:
+        print("usage: smoke.py {%s} <example>" % ",".join(CASES))
+        sys.exit(2)
+    CASES[sys.argv[1]](sys.argv[2])
+    print("passed")
