@@ -108,6 +108,34 @@ void make_shareable(net::ip::udp::socket& socket, error_code& ec)
 #endif
 }
 
+bool some_rival_shares(socket_state state, const net::ip::address& defender,
+    unsigned short port, std::string& reason)
+{
+  const rival_options options[] = {rival_options::none, rival_options::reuse_address,
+      rival_options::reuse_port, rival_options::both, rival_options::exclusive};
+  const identity identities[] = {
+      identity::same_process, identity::child_process, identity::other_user};
+  const bool v6 = defender.is_v6();
+  const bool wildcard = defender.is_unspecified();
+  for (bool same : {true, false})
+    for (rival_options o : options)
+      for (identity who : identities)
+      {
+        const cell c{state, v6, wildcard, same, o, who};
+        if (!option_available(o))
+          continue;
+        reason = not_modeled(c);
+        if (!reason.empty())
+          return false;
+        if (exclusive_rival_wins(c))
+          continue;
+        const transport proto = state == socket_state::udp ? transport::udp : transport::tcp;
+        if (attempt({proto, o, rival_address(c), port}, who).won_port())
+          return true;
+      }
+  return false;
+}
+
 #if defined(_WIN32)
 
 // Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE": the defender of

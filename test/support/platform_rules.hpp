@@ -64,6 +64,15 @@ bool exclusive_rival_wins(const cell& c);
 /// reason; such cells are skipped, never asserted.
 std::string not_modeled(const cell& c);
 
+/// Reality check: tries every rival this platform offers (every option,
+/// the defender's own address and the other one of its family, every
+/// identity available) against a live defender and tells whether one could
+/// share the port. Rivals the platform lets bind next to any exclusive
+/// socket (see exclusive_rival_wins) are not counted. Cells not modeled
+/// here make `reason` non-empty and the answer meaningless.
+bool some_rival_shares(socket_state state, const net::ip::address& defender,
+    unsigned short port, std::string& reason);
+
 /// Whether this process runs under Wine.
 bool running_under_wine();
 

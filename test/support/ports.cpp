@@ -1,0 +1,29 @@
+//
+// test/support/ports.cpp
+//
+#include "ports.hpp"
+
+namespace pg_test {
+
+namespace net = portguard::net;
+using tcp = net::ip::tcp;
+
+unsigned short unused_tcp_port()
+{
+  net::io_context ctx;
+  tcp::acceptor probe(ctx, tcp::endpoint(net::ip::address_v4::loopback(), 0), false);
+  return probe.local_endpoint().port();
+}
+
+bool tcp_port_is_free(unsigned short port)
+{
+  net::io_context ctx;
+  tcp::acceptor probe(ctx);
+  portguard::error_code ec;
+  probe.open(tcp::v4(), ec);
+  if (!ec)
+    probe.bind(tcp::endpoint(net::ip::address_v4::loopback(), port), ec);
+  return !ec;
+}
+
+} // namespace pg_test

@@ -1,0 +1,20 @@
+//
+// test/support/ports.hpp
+//
+#ifndef PORTGUARD_TEST_SUPPORT_PORTS_HPP
+#define PORTGUARD_TEST_SUPPORT_PORTS_HPP
+
+#include <portguard/detail/config.hpp>
+
+namespace pg_test {
+
+/// A loopback TCP port that was free a moment ago (bound to port 0, closed).
+unsigned short unused_tcp_port();
+
+/// Whether a plain, option-less TCP bind to 127.0.0.1:port succeeds now,
+/// i.e. nothing holds the port.
+bool tcp_port_is_free(unsigned short port);
+
+} // namespace pg_test
+
+#endif

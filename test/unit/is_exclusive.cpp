@@ -1,0 +1,150 @@
+//
+// test/unit/is_exclusive.cpp
+//
+// is_exclusive() is checked against reality: for each way a socket is
+// configured, its answer must equal "no rival could share the port", found
+// by trying every rival this platform offers.
+//
+#include <portguard/is_exclusive.hpp>
+
+#include <portguard/exclusive_address_use.hpp>
+
+#include "support/platform_rules.hpp"
+
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <ostream>
+#include <vector>
+
+namespace {
+
+using namespace pg_test;
+namespace bdata = boost::unit_test::data;
+using tcp = net::ip::tcp;
+using udp = net::ip::udp;
+
+#if !defined(_WIN32)
+using reuse_port = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+#endif
+
+struct configuration
+{
+  socket_state state;
+  bool reuse_address;
+  bool reuse_port;  // POSIX only
+  bool exclusive;   // exclusive_address_use(true) before bind
+  bool wildcard;
+};
+
+std::ostream& operator<<(std::ostream& os, const configuration& c)
+{
+  return os << c.state << (c.reuse_address ? " reuse_address" : "")
+            << (c.reuse_port ? " reuse_port" : "") << (c.exclusive ? " exclusive" : "")
+            << (c.wildcard ? " @0.0.0.0" : " @127.0.0.1");
+}
+
+std::vector<configuration> configurations()
+{
+  std::vector<configuration> all;
+  for (socket_state state : {socket_state::tcp_listening, socket_state::tcp_bound, socket_state::udp})
+    for (bool ra : {false, true})
+      for (bool rp : {false, true})
+        for (bool ex : {false, true})
+          for (bool wildcard : {true, false})
+          {
+#if defined(_WIN32)
+            if (rp || (ra && ex)) // no SO_REUSEPORT; the two options conflict
+              continue;
+#else
+            if (rp && ex) // exclusive_address_use(true) is SO_REUSEPORT off
+              continue;
+#endif
+            all.push_back({state, ra, rp, ex, wildcard});
+          }
+  return all;
+}
+
+template <typename Socket>
+void configure(Socket& s, const configuration& c, error_code& ec)
+{
+  if (!ec && c.reuse_address)
+    s.set_option(net::socket_base::reuse_address(true), ec);
+#if !defined(_WIN32)
+  if (!ec && c.reuse_port)
+    s.set_option(reuse_port(true), ec);
+#endif
+  if (!ec && c.exclusive)
+    s.set_option(portguard::exclusive_address_use(true), ec);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(is_exclusive)
+
+BOOST_DATA_TEST_CASE(answer_matches_what_rivals_can_do, bdata::make(configurations()), c)
+{
+  const net::ip::address address = c.wildcard
+      ? net::ip::address(net::ip::address_v4::any())
+      : net::ip::address(net::ip::address_v4::loopback());
+  net::io_context ctx;
+  tcp::acceptor acceptor(ctx);
+  udp::socket datagram(ctx);
+  error_code ec;
+  bool answer = false;
+  unsigned short port = 0;
+  if (c.state == socket_state::udp)
+  {
+    datagram.open(udp::v4(), ec);
+    configure(datagram, c, ec);
+    if (!ec) datagram.bind({address, 0}, ec);
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    port = datagram.local_endpoint().port();
+    answer = portguard::is_exclusive(datagram);
+  }
+  else
+  {
+    acceptor.open(tcp::v4(), ec);
+    configure(acceptor, c, ec);
+    if (!ec) acceptor.bind({address, 0}, ec);
+    if (!ec && c.state == socket_state::tcp_listening) acceptor.listen(8, ec);
+    BOOST_TEST_REQUIRE(!ec, ec.message());
+    port = acceptor.local_endpoint().port();
+    answer = portguard::is_exclusive(acceptor);
+  }
+  std::string reason;
+  const bool shared = some_rival_shares(c.state, address, port, reason);
+  if (!reason.empty())
+  {
+    BOOST_TEST_MESSAGE("skipped " << c << ": " << reason);
+    return;
+  }
+  BOOST_TEST(answer == !shared, c << ": is_exclusive says " << answer << ", a rival "
+      << (shared ? "could" : "could not") << " share the port");
+}
+
+BOOST_AUTO_TEST_CASE(closed_socket_is_an_error)
+{
+  net::io_context ctx;
+  tcp::acceptor acceptor(ctx);
+  udp::socket datagram(ctx);
+  error_code ec;
+  BOOST_TEST(!portguard::is_exclusive(acceptor, ec));
+  BOOST_TEST((ec == net::error::bad_descriptor));
+  ec.clear();
+  BOOST_TEST(!portguard::is_exclusive(datagram, ec));
+  BOOST_TEST((ec == net::error::bad_descriptor));
+  BOOST_CHECK_THROW(portguard::is_exclusive(acceptor), portguard::system_error);
+}
+
+BOOST_AUTO_TEST_CASE(works_on_stream_sockets_too)
+{
+  net::io_context ctx;
+  tcp::socket socket(ctx);
+  socket.open(tcp::v4());
+  socket.set_option(portguard::exclusive_address_use(true));
+  BOOST_TEST(portguard::is_exclusive(socket));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
