@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The benchmark: portguard against plain Boost.Asio, measured in one run.
+# Installs what it needs if missing (strace, to count system calls), builds
+# the `bench` preset (Release) and prints one table; see docs/performance.md.
+#
+#   scripts/bench.sh                       # the table
+#   scripts/bench.sh --json results.json   # and the data behind it
+#   scripts/bench.sh --connections 5000    # fewer accepts a round (quicker)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+bash scripts/install-deps.sh
+if ! command -v strace >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing: strace"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends strace >/dev/null
+fi
+
+cmake --preset bench >/dev/null
+cmake --build --preset bench -j 2 --target portguard_bench
+# The probe is measured when it builds; the benchmark goes on without it.
+probe=()
+if ! cmake --build --preset bench -j 2 --target portguard-probe >/dev/null 2>&1; then
+  echo "portguard-probe did not build: its audit is reported as not available"
+  probe=(--no-probe)
+fi
+
+python3 test/bench/run.py --build-dir build/bench "${probe[@]}" "$@"
+echo "bench.sh: $((SECONDS - start)) s"
