@@ -217,6 +217,7 @@ public:
 
   /// Opens the acceptor and makes it exclusive before returning.
   /**
+   * @param protocol The protocol (for example `tcp::v4()`) to open with.
    * @param ec Set on failure; portguard::error::option_refused if the OS
    * refused exclusivity under exclusivity::required (the acceptor is closed
    * again).
@@ -270,6 +271,7 @@ public:
 
   /// Sets an option, refusing those that would let others share the port.
   /**
+   * @param option The socket option to set.
    * @param ec portguard::error::conflicting_option if the option would let
    * others share the port (the acceptor stays exclusive); otherwise the
    * operating system's answer.

@@ -53,7 +53,7 @@ using error_code = std::error_code;
 using error_category = std::error_category;
 using system_error = std::system_error;
 #else
-/// The Asio flavour portguard was built against (`boost::asio` or `::asio`).
+/// The Asio flavour portguard was built against (`boost::asio`, or standalone `asio`).
 namespace net = ::boost::asio;
 /// The error code type of that flavour.
 using error_code = ::boost::system::error_code;
