@@ -5,10 +5,12 @@
 #
 #   scripts/bench.sh                       # the table
 #   scripts/bench.sh --json results.json   # and the data behind it
+#   scripts/bench.sh --json > results.json # the data on stdout, the table on stderr
 #   scripts/bench.sh --connections 5000    # fewer accepts a round (quicker)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
+exec 3>&1 1>&2 # everything but run.py's own output goes to stderr
 bash scripts/install-deps.sh
 if ! command -v strace >/dev/null; then
   sudo=""
@@ -27,5 +29,5 @@ if ! cmake --build --preset bench -j 2 --target portguard-probe >/dev/null 2>&1;
   probe=(--no-probe)
 fi
 
-python3 test/bench/run.py --build-dir build/bench "${probe[@]}" "$@"
+python3 test/bench/run.py --build-dir build/bench "${probe[@]}" "$@" >&3
 echo "bench.sh: $((SECONDS - start)) s"

@@ -264,6 +264,13 @@ def bench_compile(build_dir, runs=5):
                 cpu[impl].append(c)
                 wall[impl].append(w)
     result = {"runs": runs, "command": " ".join(command["portguard"]).replace(ROOT + "/", "")}
+    # What the compiler reads: non-empty preprocessed lines, a figure no
+    # other process on the machine can disturb.
+    result["preprocessed_lines"] = {}
+    for impl, cmd in command.items():
+        text = subprocess.run([c for c in cmd if c not in ("-c", "-o", os.devnull)] + ["-E", "-P"],
+                              check=True, stdout=subprocess.PIPE, text=True).stdout
+        result["preprocessed_lines"][impl] = sum(1 for line in text.splitlines() if line.strip())
     for clock, data in (("cpu", cpu), ("wall", wall)):
         result[clock] = {"asio": summary(data["asio"]), "portguard": summary(data["portguard"]),
                          "ratio": summary(ratios(data["portguard"], data["asio"]))}
@@ -333,6 +340,9 @@ def table(results):
         row("5 compile asio.hpp (+ portguard.hpp), %s" % what, "%.2f" % c["asio"]["median"],
             "%.2f" % c["portguard"]["median"], fmt_ratio(c["ratio"]),
             "<= 1.03" if judged else "", verdict(c["ratio"], 1.03, False) if judged else "")
+    lines = cc["preprocessed_lines"]
+    row("5 compile, preprocessed lines", "%d" % lines["asio"], "%d" % lines["portguard"],
+        "%.4f" % (lines["portguard"] / lines["asio"]), "", "")
 
     header = ("figure", "plain Asio", "portguard", "ratio pg/Asio [min-max]", "goal", "verdict")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
@@ -345,7 +355,9 @@ def table(results):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build", "bench"))
-    parser.add_argument("--json", metavar="FILE", help="also write the data as JSON ('-': stdout)")
+    parser.add_argument("--json", metavar="FILE", nargs="?", const="-",
+                        help="also write the data as JSON to FILE; without FILE, print "
+                             "the JSON on stdout and the table on stderr")
     parser.add_argument("--connections", type=int, default=20000,
                         help="connections per contender and round (default 20000)")
     parser.add_argument("--rounds", type=int, default=10,
@@ -370,20 +382,20 @@ def main():
         print(" %.0f s" % results[name]["seconds"], file=sys.stderr, flush=True)
     results["machine"]["load_average_at_end"] = os.getloadavg()[0]
 
+    out = sys.stderr if args.json == "-" else sys.stdout
     m = results["machine"]
     print("portguard benchmark, %s: %s CPUs (%s), Linux %s, %s; load %.1f -> %.1f"
           % (m["date"], m["nproc"], m["cpu"], m["kernel"], m["compiler"],
-             m["load_average_at_start"], m["load_average_at_end"]))
-    print()
-    print(table(results))
+             m["load_average_at_start"], m["load_average_at_end"]), file=out)
+    print(file=out)
+    print(table(results), file=out)
     if "cycle" in results["setup"]:
-        print()
         for impl in ("asio", "portguard"):
-            print("one setup cycle, %s:" % impl)
+            print("\none setup cycle, %s:" % impl, file=out)
             for line in results["setup"]["cycle"][impl]:
-                print("  " + line)
+                print("  " + line, file=out)
     if not results["probe"]["available"]:
-        print("\nportguard-probe: not available (no build/*/src/portguard-probe)")
+        print("\nportguard-probe: not available (it did not build)", file=out)
     if args.json:
         text = json.dumps(results, indent=2)
         if args.json == "-":
