@@ -1,0 +1,237 @@
+//
+// test/unit/adoption.cpp
+//
+// Adopted sockets: a socket handed over by another component (or passed the
+// way systemd passes a listening socket) that was made shareable is refused
+// under exclusivity::required with portguard::error::not_exclusive, taken
+// under best_effort with is_exclusive() == false; an exclusive one is
+// adopted. Each refusal has a control: a rival in another process binds
+// the same port next to the shareable socket.
+//
+#include <portguard/portguard.hpp>
+
+#include "support/rival.hpp"
+
+#if defined(PORTGUARD_STANDALONE_ASIO)
+#  include <asio/io_context.hpp>
+#else
+#  include <boost/asio/io_context.hpp>
+#endif
+
+#include <boost/test/unit_test.hpp>
+
+#if !defined(_WIN32)
+#  include <sys/socket.h>
+#endif
+
+namespace {
+
+using namespace pg_test;
+using tcp = net::ip::tcp;
+using udp = net::ip::udp;
+
+const net::ip::address loopback = net::ip::address_v4::loopback();
+
+/// A socket another component made shareable: SO_REUSEADDR and, where the
+/// platform has it, port sharing on (POSIX: SO_REUSEPORT), bound to
+/// loopback, not listening (a state every platform, Wine included, models).
+void open_shareable(tcp::acceptor& a, error_code& ec)
+{
+  a.open(tcp::v4(), ec);
+  if (!ec)
+    a.set_option(portguard::exclusive_address_use(false), ec);
+  if (!ec)
+    a.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec)
+    a.bind(tcp::endpoint(loopback, 0), ec);
+}
+
+/// The rival the shareable socket loses to on every platform: SO_REUSEADDR
+/// on the same address, from another process.
+rival reuse_address_rival(unsigned short port)
+{
+  return rival{transport::tcp, rival_options::reuse_address, loopback, port};
+}
+
+/// Releases the native handle from `a` (the caller owns it afterwards), or
+/// says why it cannot.
+bool release(tcp::acceptor& a, tcp::acceptor::native_handle_type& handle)
+{
+  error_code ec;
+  handle = a.release(ec);
+  if (ec)
+    BOOST_TEST_MESSAGE("skipped: release() is not supported here: " << ec.message());
+  return !ec;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(adoption)
+
+BOOST_AUTO_TEST_CASE(shareable_socket_refused_under_required, *boost::unit_test::timeout(60))
+{
+  net::io_context ctx;
+  tcp::acceptor shareable(ctx);
+  error_code ec;
+  open_shareable(shareable, ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  const unsigned short port = shareable.local_endpoint().port();
+
+  // Control: the socket really is shareable; a rival process binds its port.
+  const outcome control = attempt(reuse_address_rival(port), identity::child_process);
+  BOOST_TEST_REQUIRE(control.kind != outcome::skipped, control.note);
+  BOOST_TEST_REQUIRE(control.won_port(), "control rival: " << control);
+
+  // Assign with an error_code: refused, the caller keeps the handle.
+  portguard::secure_acceptor adopter(ctx);
+  adopter.assign(tcp::v4(), shareable.native_handle(), ec);
+  BOOST_TEST((ec == portguard::error::not_exclusive), ec.message());
+  BOOST_TEST(std::string(ec.category().name()) == "portguard");
+  BOOST_TEST(!adopter.is_open());
+  BOOST_TEST(shareable.is_open());
+  BOOST_TEST(shareable.local_endpoint().port() == port); // still usable
+
+  // The native-handle constructor throws system_error with the same code.
+  try
+  {
+    portguard::secure_acceptor thrown(ctx, tcp::v4(), shareable.native_handle());
+    BOOST_ERROR("adopting a shareable socket did not throw");
+  }
+  catch (const portguard::system_error& e)
+  {
+    BOOST_TEST((e.code() == portguard::error::not_exclusive), e.code().message());
+  }
+  BOOST_TEST(shareable.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(shareable_socket_taken_under_best_effort, *boost::unit_test::timeout(60))
+{
+  net::io_context ctx;
+  tcp::acceptor shareable(ctx);
+  error_code ec;
+  open_shareable(shareable, ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  const unsigned short port = shareable.local_endpoint().port();
+  tcp::acceptor::native_handle_type handle;
+  if (!release(shareable, handle))
+    return;
+
+  portguard::secure_acceptor adopter(ctx, tcp::v4(), handle, portguard::exclusivity::best_effort);
+  BOOST_TEST(adopter.is_open());
+  BOOST_TEST(adopter.is_exclusive() == false); // it tells the truth
+  BOOST_TEST(adopter.local_endpoint().port() == port);
+
+  // And it is true: a rival process still shares the port.
+  const outcome rival_result = attempt(reuse_address_rival(port), identity::child_process);
+  BOOST_TEST_REQUIRE(rival_result.kind != outcome::skipped, rival_result.note);
+  BOOST_TEST(rival_result.won_port(), "rival: " << rival_result);
+}
+
+BOOST_AUTO_TEST_CASE(exclusive_socket_adopted, *boost::unit_test::timeout(60))
+{
+  net::io_context ctx;
+  tcp::acceptor exclusive(ctx);
+  portguard::exclusive_bind(exclusive, tcp::endpoint(loopback, 0));
+  const unsigned short port = exclusive.local_endpoint().port();
+  tcp::acceptor::native_handle_type handle;
+  if (!release(exclusive, handle))
+    return;
+
+  portguard::secure_acceptor adopter(ctx, tcp::v4(), handle);
+  BOOST_TEST(adopter.is_open());
+  BOOST_TEST(adopter.is_exclusive());
+  BOOST_TEST(adopter.local_endpoint().port() == port);
+
+  // The same rival that beats the shareable socket (control above) is refused.
+  for (identity who : {identity::child_process, identity::other_user})
+  {
+    const outcome r = attempt(reuse_address_rival(port), who);
+    if (r.kind == outcome::skipped)
+    {
+      BOOST_TEST_MESSAGE("skipped " << who << ": " << r.note);
+      continue;
+    }
+    BOOST_TEST(!r.won_port(), who << " rival: " << r);
+  }
+  adopter.listen();
+  BOOST_TEST(adopter.is_exclusive());
+}
+
+#if !defined(_WIN32)
+
+/// A listening socket prepared the way systemd prepares one for socket
+/// activation (SO_REUSEADDR always; SO_REUSEPORT with ReusePort=yes), then
+/// handed over as a bare descriptor.
+int systemd_style_socket(net::io_context& ctx, bool reuse_port, unsigned short& port)
+{
+  tcp::acceptor a(ctx, tcp::v4());
+  a.set_option(net::socket_base::reuse_address(true));
+  if (reuse_port)
+    a.set_option(portguard::exclusive_address_use(false));
+  a.bind(tcp::endpoint(loopback, 0));
+  a.listen();
+  port = a.local_endpoint().port();
+  return a.release();
+}
+
+BOOST_AUTO_TEST_CASE(systemd_reuse_port_socket_refused, *boost::unit_test::timeout(60))
+{
+  net::io_context ctx;
+  unsigned short port = 0;
+  const int fd = systemd_style_socket(ctx, true, port);
+  tcp::acceptor owner(ctx, tcp::v4(), fd); // closes it at the end
+
+  // Control: a same-user rival with SO_REUSEPORT in another process shares it.
+  const outcome control = attempt(
+      rival{transport::tcp, rival_options::reuse_port, loopback, port}, identity::child_process);
+  BOOST_TEST_REQUIRE(control.won_port(), "control rival: " << control);
+
+  portguard::secure_acceptor adopter(ctx);
+  error_code ec;
+  adopter.assign(tcp::v4(), fd, ec);
+  BOOST_TEST((ec == portguard::error::not_exclusive), ec.message());
+  BOOST_TEST(!adopter.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(systemd_default_socket_adopted, *boost::unit_test::timeout(60))
+{
+  net::io_context ctx;
+  unsigned short port = 0;
+  const int fd = systemd_style_socket(ctx, false, port);
+  portguard::secure_acceptor adopter(ctx, tcp::v4(), fd);
+  BOOST_TEST(adopter.is_exclusive());
+
+  // A listening socket with SO_REUSEADDR only is shared by no rival (the
+  // control of the reuse_port case above shows the rivals can win).
+  for (rival_options o : {rival_options::reuse_address, rival_options::reuse_port, rival_options::both})
+    for (identity who : {identity::child_process, identity::other_user})
+    {
+      const outcome r = attempt(rival{transport::tcp, o, loopback, port}, who);
+      if (r.kind == outcome::skipped)
+      {
+        BOOST_TEST_MESSAGE("skipped " << o << ' ' << who << ": " << r.note);
+        continue;
+      }
+      BOOST_TEST(!r.won_port(), o << ' ' << who << " rival: " << r);
+    }
+}
+
+#endif
+
+BOOST_AUTO_TEST_CASE(datagram_socket_refused_as_acceptor)
+{
+  net::io_context ctx;
+  udp::socket datagram(ctx);
+  portguard::exclusive_bind(datagram, udp::endpoint(loopback, 0));
+  for (auto policy : {portguard::exclusivity::required, portguard::exclusivity::best_effort})
+  {
+    portguard::secure_acceptor adopter(ctx, policy);
+    error_code ec;
+    adopter.assign(tcp::v4(), datagram.native_handle(), ec);
+    BOOST_TEST((ec == portguard::error::wrong_socket_type), ec.message());
+    BOOST_TEST(!adopter.is_open());
+  }
+  BOOST_TEST(datagram.is_open());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,523 @@
+//
+// test/unit/bad_input.cpp
+//
+// Every public function with bad input: a closed socket, the wrong address
+// family, an already bound socket, an invalid native handle, a privileged
+// port as `nobody`, a port in use, a UDP socket given to the acceptor API.
+// Each gives a clear error_code from the error_code form and throws
+// system_error with the same code from the throwing form; nothing crashes
+// and no descriptor leaks, even over 10 000 rounds of every case.
+//
+// PORTGUARD_STRESS_SCALE (a number in (0, 1], default 1) scales the rounds
+// down, for slow builds such as those under sanitizers.
+//
+#include <portguard/portguard.hpp>
+
+#include "support/descriptors.hpp"
+
+#if defined(PORTGUARD_STANDALONE_ASIO)
+#  include <asio/io_context.hpp>
+#else
+#  include <boost/asio/io_context.hpp>
+#endif
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#if !defined(_WIN32)
+#  include <fcntl.h>
+#  include <grp.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
+#  include <fstream>
+#endif
+
+namespace {
+
+namespace net = portguard::net;
+using portguard::error_code;
+using tcp = net::ip::tcp;
+using udp = net::ip::udp;
+
+const net::ip::address loopback = net::ip::address_v4::loopback();
+const net::ip::address loopback_v6 = net::ip::address_v6::loopback();
+
+#if defined(_WIN32)
+const int address_not_available = WSAEADDRNOTAVAIL;
+#else
+const int address_not_available = EADDRNOTAVAIL;
+#endif
+
+/// One bad input given to one public function.
+struct bad_case
+{
+  std::string input;                       // what is wrong
+  std::string function;                    // the call
+  std::vector<error_code> expected;        // the clear answers it may give
+  std::function<void(error_code&)> with_ec;
+  std::function<void()> throwing;          // empty when the call has no throwing form
+};
+
+bool expected_code(const bad_case& c, const error_code& ec)
+{
+  return std::find(c.expected.begin(), c.expected.end(), ec) != c.expected.end();
+}
+
+/// The sockets the cases share: a held TCP port, a held UDP port, an
+/// exclusive UDP socket and a shareable TCP socket (for adoption).
+struct held_ports
+{
+  explicit held_ports(net::io_context& ctx)
+    : tcp_holder(ctx, tcp::endpoint(loopback, 0)), udp_holder(ctx), shareable(ctx)
+  {
+    portguard::exclusive_bind(udp_holder, udp::endpoint(loopback, 0));
+    shareable.open(tcp::v4());
+    shareable.set_option(portguard::exclusive_address_use(false));
+    shareable.set_option(net::socket_base::reuse_address(true));
+    shareable.bind(tcp::endpoint(loopback, 0));
+  }
+  unsigned short tcp_port() { return tcp_holder.local_endpoint().port(); }
+  unsigned short udp_port() { return udp_holder.local_endpoint().port(); }
+
+  portguard::secure_acceptor tcp_holder;
+  udp::socket udp_holder;
+  tcp::acceptor shareable;
+};
+
+portguard::retry_options one_attempt()
+{
+  portguard::retry_options r;
+  r.attempts = 1;
+  return r;
+}
+
+std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
+{
+  namespace pg = portguard;
+  using e = pg::error;
+  const error_code bad_descriptor = net::error::bad_descriptor;
+  const error_code in_use = net::error::address_in_use;
+  const error_code not_socket = net::error::not_socket;
+  const tcp::endpoint tcp_in_use(loopback, held.tcp_port());
+  const udp::endpoint udp_in_use(loopback, held.udp_port());
+  const tcp::endpoint v6_endpoint(loopback_v6, 0);
+  const tcp::acceptor::native_handle_type invalid_handle =
+      static_cast<tcp::acceptor::native_handle_type>(-1);
+  std::vector<bad_case> cases;
+
+  auto add = [&](std::string input, std::string function, std::vector<error_code> expected,
+                 std::function<void(error_code&)> with_ec, std::function<void()> throwing) {
+    cases.push_back(bad_case{std::move(input), std::move(function), std::move(expected),
+        std::move(with_ec), std::move(throwing)});
+  };
+
+  // -- make_exclusive ----------------------------------------------------------
+  add("closed socket", "make_exclusive(tcp::acceptor)", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) { tcp::acceptor a(ctx); pg::make_exclusive(a, ec); },
+      [=, &ctx, &held] { tcp::acceptor a(ctx); pg::make_exclusive(a); });
+  add("closed socket", "make_exclusive(udp::socket)", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) { udp::socket s(ctx); pg::make_exclusive(s, ec); },
+      [=, &ctx, &held] { udp::socket s(ctx); pg::make_exclusive(s); });
+  add("already bound", "make_exclusive(tcp::acceptor)", {e::already_bound},
+      [=, &ctx, &held](error_code& ec) {
+        tcp::acceptor a(ctx, tcp::v4());
+        a.bind(tcp::endpoint(loopback, 0));
+        pg::make_exclusive(a, ec);
+      },
+      [=, &ctx, &held] {
+        tcp::acceptor a(ctx, tcp::v4());
+        a.bind(tcp::endpoint(loopback, 0));
+        pg::make_exclusive(a);
+      });
+
+  // -- exclusive_bind ----------------------------------------------------------
+  add("wrong family (v4 socket, v6 endpoint)", "exclusive_bind(tcp::acceptor)",
+      {net::error::invalid_argument, net::error::address_family_not_supported},
+      [=, &ctx, &held](error_code& ec) {
+        tcp::acceptor a(ctx, tcp::v4());
+        pg::exclusive_bind(a, v6_endpoint, ec);
+      },
+      [=, &ctx, &held] {
+        tcp::acceptor a(ctx, tcp::v4());
+        pg::exclusive_bind(a, v6_endpoint);
+      });
+  add("already bound", "exclusive_bind(udp::socket)", {e::already_bound},
+      [=, &ctx, &held](error_code& ec) {
+        udp::socket s(ctx, udp::endpoint(loopback, 0));
+        pg::exclusive_bind(s, udp::endpoint(loopback, 0), ec);
+      },
+      [=, &ctx, &held] {
+        udp::socket s(ctx, udp::endpoint(loopback, 0));
+        pg::exclusive_bind(s, udp::endpoint(loopback, 0));
+      });
+  add("port in use", "exclusive_bind(tcp::acceptor)", {in_use},
+      [=, &ctx, &held](error_code& ec) {
+        tcp::acceptor a(ctx);
+        pg::exclusive_bind(a, tcp_in_use, ec);
+        BOOST_TEST(!a.is_open()); // it opened the socket, so it closed it again
+      },
+      [=, &ctx, &held] { tcp::acceptor a(ctx); pg::exclusive_bind(a, tcp_in_use); });
+  add("port in use", "exclusive_bind(udp::socket)", {in_use},
+      [=, &ctx, &held](error_code& ec) {
+        udp::socket s(ctx);
+        pg::exclusive_bind(s, udp_in_use, ec);
+        BOOST_TEST(!s.is_open());
+      },
+      [=, &ctx, &held] { udp::socket s(ctx); pg::exclusive_bind(s, udp_in_use); });
+  add("address not on this host", "exclusive_bind(tcp::acceptor)",
+      {error_code(address_not_available, net::error::get_system_category())},
+      [=, &ctx, &held](error_code& ec) {
+        tcp::acceptor a(ctx);
+        pg::exclusive_bind(a, tcp::endpoint(net::ip::make_address("192.0.2.1"), 0), ec);
+      },
+      [=, &ctx, &held] {
+        tcp::acceptor a(ctx);
+        pg::exclusive_bind(a, tcp::endpoint(net::ip::make_address("192.0.2.1"), 0));
+      });
+
+  // -- is_exclusive ------------------------------------------------------------
+  add("closed socket", "is_exclusive(tcp::acceptor)", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) { tcp::acceptor a(ctx); BOOST_TEST(!pg::is_exclusive(a, ec)); },
+      [=, &ctx, &held] { tcp::acceptor a(ctx); pg::is_exclusive(a); });
+  add("closed socket", "is_exclusive(tcp::socket)", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) { tcp::socket s(ctx); BOOST_TEST(!pg::is_exclusive(s, ec)); },
+      [=, &ctx, &held] { tcp::socket s(ctx); pg::is_exclusive(s); });
+
+  // -- secure_acceptor ---------------------------------------------------------
+  add("port in use", "secure_acceptor(ctx, endpoint) / bind_with_retry", {in_use},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx);
+        pg::bind_with_retry(a, tcp_in_use, one_attempt(), ec);
+        BOOST_TEST(!a.is_open());
+      },
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp_in_use); });
+  add("already open", "secure_acceptor::open", {net::error::already_open},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        a.open(tcp::v4(), ec);
+        BOOST_TEST(a.is_open()); // the first socket is kept
+      },
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4()); a.open(tcp::v4()); });
+  add("invalid native handle", "secure_acceptor::assign", {bad_descriptor, not_socket},
+      [=, &ctx, &held](error_code& ec) { pg::secure_acceptor a(ctx); a.assign(tcp::v4(), invalid_handle, ec); },
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4(), invalid_handle); });
+  add("UDP socket's handle", "secure_acceptor::assign", {e::wrong_socket_type},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx);
+        a.assign(tcp::v4(), held.udp_holder.native_handle(), ec);
+      },
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4(), held.udp_holder.native_handle()); });
+  add("UDP socket's handle, best_effort", "secure_acceptor::assign", {e::wrong_socket_type},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx, pg::exclusivity::best_effort);
+        a.assign(tcp::v4(), held.udp_holder.native_handle(), ec);
+      },
+      [=, &ctx, &held] {
+        pg::secure_acceptor a(ctx, tcp::v4(), held.udp_holder.native_handle(),
+            pg::exclusivity::best_effort);
+      });
+  add("shareable socket", "secure_acceptor::assign", {e::not_exclusive},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx);
+        a.assign(tcp::v4(), held.shareable.native_handle(), ec);
+      },
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4(), held.shareable.native_handle()); });
+  add("already open", "secure_acceptor::assign", {net::error::already_open},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        a.assign(tcp::v4(), held.tcp_holder.native_handle(), ec);
+      },
+      [=, &ctx, &held] {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        a.assign(tcp::v4(), held.tcp_holder.native_handle());
+      });
+  add("sharing option", "secure_acceptor::set_option(exclusive_address_use(false))",
+      {e::conflicting_option},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        a.set_option(pg::exclusive_address_use(false), ec);
+        BOOST_TEST(a.is_exclusive());
+      },
+      [=, &ctx, &held] {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        a.set_option(pg::exclusive_address_use(false));
+      });
+  add("closed socket", "secure_acceptor::set_option", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx);
+        a.set_option(net::socket_base::keep_alive(true), ec);
+      },
+      [=, &ctx, &held] {
+        pg::secure_acceptor a(ctx);
+        a.set_option(net::socket_base::keep_alive(true));
+      });
+  add("closed socket", "secure_acceptor::is_exclusive", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) { pg::secure_acceptor a(ctx); BOOST_TEST(!a.is_exclusive(ec)); },
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx); a.is_exclusive(); });
+
+  // -- bind_with_retry ---------------------------------------------------------
+  add("zero attempts", "bind_with_retry(secure_acceptor)", {net::error::invalid_argument},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx);
+        pg::retry_options r;
+        r.attempts = 0;
+        pg::bind_with_retry(a, tcp::endpoint(loopback, 0), r, ec);
+      },
+      [=, &ctx, &held] {
+        pg::secure_acceptor a(ctx);
+        pg::retry_options r;
+        r.attempts = 0;
+        pg::bind_with_retry(a, tcp::endpoint(loopback, 0), r);
+      });
+  add("already open", "bind_with_retry(secure_acceptor)", {net::error::already_open},
+      [=, &ctx, &held](error_code& ec) {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        pg::bind_with_retry(a, tcp::endpoint(loopback, 0), one_attempt(), ec);
+      },
+      [=, &ctx, &held] {
+        pg::secure_acceptor a(ctx, tcp::v4());
+        pg::bind_with_retry(a, tcp::endpoint(loopback, 0), one_attempt());
+      });
+  add("port in use", "bind_with_retry(udp::socket)", {in_use},
+      [=, &ctx, &held](error_code& ec) {
+        udp::socket s(ctx);
+        pg::bind_with_retry(s, udp_in_use, one_attempt(), ec);
+      },
+      [=, &ctx, &held] { udp::socket s(ctx); pg::bind_with_retry(s, udp_in_use, one_attempt()); });
+
+  // -- graceful_close ----------------------------------------------------------
+  add("closed socket", "graceful_close(tcp::socket)", {bad_descriptor},
+      [=, &ctx, &held](error_code& ec) { tcp::socket s(ctx); pg::graceful_close(s, ec); },
+      [=, &ctx, &held] { tcp::socket s(ctx); pg::graceful_close(s); });
+  add("not connected", "graceful_close(tcp::socket)", {net::error::not_connected},
+      [=, &ctx, &held](error_code& ec) {
+        tcp::socket s(ctx, tcp::v4());
+        pg::graceful_close(s, ec);
+        BOOST_TEST(!s.is_open());
+      },
+      [=, &ctx, &held] { tcp::socket s(ctx, tcp::v4()); pg::graceful_close(s); });
+
+#if !defined(_WIN32)
+  add("not a socket (a pipe)", "secure_acceptor::assign", {not_socket},
+      [=, &ctx, &held](error_code& ec) {
+        int fds[2];
+        BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+        pg::secure_acceptor a(ctx);
+        a.assign(tcp::v4(), fds[0], ec);
+        ::close(fds[0]);
+        ::close(fds[1]);
+      },
+      [=, &ctx, &held] {
+        int fds[2];
+        BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+        struct closer
+        {
+          int* fds;
+          ~closer() { ::close(fds[0]); ::close(fds[1]); }
+        } guard{fds};
+        pg::secure_acceptor a(ctx, tcp::v4(), fds[0]);
+      });
+#endif
+  return cases;
+}
+
+/// Runs both forms of a case once; returns whether both gave an expected code.
+bool run_once(const bad_case& c, bool report)
+{
+  error_code ec;
+  bool ok = true;
+  try
+  {
+    c.with_ec(ec);
+  }
+  catch (const std::exception& e)
+  {
+    ok = false;
+    if (report)
+      BOOST_ERROR(c.function << " with " << c.input << ": error_code form threw: " << e.what());
+  }
+  if (ok && !expected_code(c, ec))
+  {
+    ok = false;
+    if (report)
+      BOOST_ERROR(c.function << " with " << c.input << ": unexpected error_code: "
+          << ec.category().name() << ':' << ec.value() << " (" << ec.message() << ')');
+  }
+  if (!c.throwing)
+    return ok;
+  try
+  {
+    c.throwing();
+    ok = false;
+    if (report)
+      BOOST_ERROR(c.function << " with " << c.input << ": throwing form did not throw");
+  }
+  catch (const portguard::system_error& e)
+  {
+    if (!expected_code(c, e.code()))
+    {
+      ok = false;
+      if (report)
+        BOOST_ERROR(c.function << " with " << c.input << ": threw unexpected code "
+            << e.code().message());
+    }
+  }
+  catch (const std::exception& e)
+  {
+    ok = false;
+    if (report)
+      BOOST_ERROR(c.function << " with " << c.input << ": threw something else: " << e.what());
+  }
+  return ok;
+}
+
+double stress_scale()
+{
+  const char* text = std::getenv("PORTGUARD_STRESS_SCALE");
+  const double scale = text ? std::atof(text) : 1.0;
+  return scale > 0.0 && scale <= 1.0 ? scale : 1.0;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(bad_input)
+
+BOOST_AUTO_TEST_CASE(every_case_gives_a_clear_error)
+{
+  net::io_context ctx;
+  held_ports held(ctx);
+  const auto cases = all_cases(ctx, held);
+  for (const auto& c : cases)
+  {
+    BOOST_TEST_CONTEXT(c.function << " with " << c.input)
+    {
+      error_code ec;
+      c.with_ec(ec);
+      BOOST_TEST_MESSAGE("| " << c.input << " | " << c.function << " | "
+          << ec.category().name() << ": " << ec.message() << " |");
+      BOOST_TEST(run_once(c, true));
+    }
+  }
+  BOOST_TEST_MESSAGE(cases.size() << " bad inputs, each through the error_code and the throwing form");
+}
+
+BOOST_AUTO_TEST_CASE(ten_thousand_rounds_leak_no_descriptor, *boost::unit_test::timeout(300))
+{
+  net::io_context ctx;
+  held_ports held(ctx);
+  const auto cases = all_cases(ctx, held);
+  const int rounds = static_cast<int>(10000 * stress_scale());
+  const int before = pg_test::open_descriptors();
+  const auto start = std::chrono::steady_clock::now();
+  long long calls = 0;
+  int failures = 0;
+  for (int round = 0; round < rounds; ++round)
+    for (const auto& c : cases)
+    {
+      if (!run_once(c, failures == 0))
+        ++failures;
+      calls += c.throwing ? 2 : 1;
+    }
+  const int after = pg_test::open_descriptors();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start).count();
+  BOOST_TEST(failures == 0);
+  if (before >= 0)
+    BOOST_TEST(after == before, "descriptors before: " << before << ", after: " << after);
+  BOOST_TEST_MESSAGE(rounds << " rounds x " << cases.size() << " bad inputs = " << calls
+      << " failing calls in " << ms << " ms; descriptors before " << before << ", after "
+      << after << " (leaked " << (after - before) << ")");
+}
+
+#if !defined(_WIN32)
+
+// A privileged port as user nobody: the bind is refused with access_denied
+// (EACCES), clearly, by every entry point. Runs in a forked child that drops
+// to nobody; needs root to switch user.
+BOOST_AUTO_TEST_CASE(privileged_port_as_nobody, *boost::unit_test::timeout(60))
+{
+  if (::geteuid() != 0)
+  {
+    BOOST_TEST_MESSAGE("skipped: not root, cannot switch to user nobody");
+    return;
+  }
+  int unprivileged_start = 1024;
+  std::ifstream("/proc/sys/net/ipv4/ip_unprivileged_port_start") >> unprivileged_start;
+  if (unprivileged_start <= 1)
+  {
+    BOOST_TEST_MESSAGE("skipped: every port is unprivileged here "
+        "(net.ipv4.ip_unprivileged_port_start = " << unprivileged_start << ")");
+    return;
+  }
+  const unsigned short port = static_cast<unsigned short>(unprivileged_start - 1);
+
+  // The child reports, for each entry point: 1 = access_denied as expected.
+  enum { via_exclusive_bind, via_constructor, via_retry, via_udp, checks };
+  int fds[2];
+  BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+  const pid_t pid = ::fork();
+  BOOST_TEST_REQUIRE(pid >= 0);
+  if (pid == 0)
+  {
+    ::close(fds[0]);
+    int result[checks] = {0, 0, 0, 0};
+    if (::setgroups(0, nullptr) == 0 && ::setgid(65534) == 0 && ::setuid(65534) == 0)
+    {
+      const error_code denied = net::error::access_denied;
+      try
+      {
+        net::io_context ctx;
+        error_code ec;
+        tcp::acceptor a(ctx);
+        portguard::exclusive_bind(a, tcp::endpoint(loopback, port), ec);
+        result[via_exclusive_bind] = ec == denied && !a.is_open();
+        try
+        {
+          portguard::secure_acceptor s(ctx, tcp::endpoint(loopback, port));
+        }
+        catch (const portguard::system_error& e)
+        {
+          result[via_constructor] = e.code() == denied;
+        }
+        portguard::secure_acceptor r(ctx);
+        portguard::retry_options retry;
+        retry.attempts = 2;
+        retry.initial_delay = std::chrono::milliseconds(1);
+        portguard::bind_with_retry(r, tcp::endpoint(loopback, port), retry, ec);
+        result[via_retry] = ec == denied && !r.is_open();
+        udp::socket u(ctx);
+        portguard::exclusive_bind(u, udp::endpoint(loopback, port), ec);
+        result[via_udp] = ec == denied && !u.is_open();
+      }
+      catch (...)
+      {
+      }
+    }
+    const ssize_t written = ::write(fds[1], result, sizeof(result));
+    (void)written;
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  int result[checks] = {0, 0, 0, 0};
+  const ssize_t got = ::read(fds[0], result, sizeof(result));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_TEST_REQUIRE(got == static_cast<ssize_t>(sizeof(result)));
+  BOOST_TEST(result[via_exclusive_bind] == 1, "exclusive_bind(tcp::acceptor) as nobody, port " << port);
+  BOOST_TEST(result[via_constructor] == 1, "secure_acceptor(ctx, endpoint) as nobody, port " << port);
+  BOOST_TEST(result[via_retry] == 1, "bind_with_retry(secure_acceptor) as nobody, port " << port);
+  BOOST_TEST(result[via_udp] == 1, "exclusive_bind(udp::socket) as nobody, port " << port);
+}
+
+#endif
+
+BOOST_AUTO_TEST_SUITE_END()
