@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: portguard against plain Boost.Asio, measured in one run.
-# Installs what it needs if missing (strace, to count system calls), builds
+# Installs what it needs if missing (with strace, to count system calls), builds
 # the `bench` preset (Release) and prints one table; see docs/performance.md.
 #
 #   scripts/bench.sh                       # the table
@@ -11,13 +11,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 exec 3>&1 1>&2 # everything but run.py's own output goes to stderr
-bash scripts/install-deps.sh
-if ! command -v strace >/dev/null; then
+# Only what the benchmark needs (the test command's list is much longer):
+# strace counts the system calls.
+packages=(cmake ninja-build g++ python3 libboost1.81-dev strace)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "Installing: strace"
+  echo "Installing: ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends strace >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
 fi
 
 cmake --preset bench >/dev/null

@@ -93,6 +93,7 @@ struct elapsed
 {
   double wall = 0;
   double cpu = 0;
+  double client_cpu = 0; // accept only: the client process's CPU time
 };
 
 class stopwatch
@@ -151,6 +152,12 @@ struct client_job
   traffic mode;
   std::int32_t connections;
   std::int32_t window;
+};
+
+struct client_reply
+{
+  std::int32_t error; // 0 or an errno
+  double cpu_seconds; // the client's CPU time for the job
 };
 
 class client_round
@@ -277,16 +284,18 @@ private:
   client_job job{};
   while (read_all(commands, &job, sizeof(job)))
   {
-    std::int32_t result = 0;
+    client_reply reply{0, 0};
+    const double cpu_start = thread_cpu_seconds();
     try
     {
-      result = client_round(job).run();
+      reply.error = client_round(job).run();
     }
     catch (const std::exception&)
     {
-      result = EIO;
+      reply.error = EIO;
     }
-    if (!write_all(replies, &result, sizeof(result)))
+    reply.cpu_seconds = thread_cpu_seconds() - cpu_start;
+    if (!write_all(replies, &reply, sizeof(reply)))
       break;
   }
   ::_exit(0);
@@ -329,13 +338,15 @@ public:
       fail("client command");
   }
 
-  void finish()
+  // Waits for the job to end; returns the client's CPU time for it.
+  double finish()
   {
-    std::int32_t result = 0;
-    if (!read_all(replies_, &result, sizeof(result)))
+    client_reply reply{};
+    if (!read_all(replies_, &reply, sizeof(reply)))
       throw std::runtime_error("client process died");
-    if (result != 0)
-      fail("client", result);
+    if (reply.error != 0)
+      fail("client", reply.error);
+    return reply.cpu_seconds;
   }
 
 private:
@@ -568,7 +579,8 @@ struct schedule
 // all_orders(). Contenders running side by side within milliseconds share
 // the machine's mood, so their ratio holds up on a noisy machine. One
 // unrecorded warm-up slice comes first. Prints each contender's rate per
-// round: {"name": {"wall": [ops/s, ...], "cpu": [ops/s, ...]}, ...}.
+// round: {"name": {"wall": [ops/s, ...], "cpu": [ops/s, ...]}, ...}, and
+// for accept how busy server and client were (CPU time / elapsed time).
 void run_rounds(std::vector<contender>& contenders, const schedule& plan)
 {
   const long slice = std::max(1L, plan.per_round / plan.slices);
@@ -586,6 +598,7 @@ void run_rounds(std::vector<contender>& contenders, const schedule& plan)
         const elapsed e = contenders[i].measure(slice);
         total[i].wall += e.wall;
         total[i].cpu += e.cpu;
+        total[i].client_cpu += e.client_cpu;
       }
     for (std::size_t i = 0; i < contenders.size(); ++i)
       rounds[i].push_back(total[i]);
@@ -602,6 +615,17 @@ void run_rounds(std::vector<contender>& contenders, const schedule& plan)
       for (std::size_t r = 0; r < rounds[i].size(); ++r)
         std::printf("%s%.1f", r ? ", " : "", operations / (rounds[i][r].*field));
       std::printf("]");
+    }
+    if (rounds[i].front().client_cpu > 0)
+    {
+      // How busy each side was: a side near 1.0 is what limits the rate.
+      for (auto field : {&elapsed::cpu, &elapsed::client_cpu})
+      {
+        std::printf(", \"%s\": [", field == &elapsed::cpu ? "server_busy" : "client_busy");
+        for (std::size_t r = 0; r < rounds[i].size(); ++r)
+          std::printf("%s%.3f", r ? ", " : "", rounds[i][r].*field / rounds[i][r].wall);
+        std::printf("]");
+      }
     }
     std::printf("}");
   }
@@ -624,8 +648,10 @@ void bench_accept(const schedule& plan, int window)
         const stopwatch watch;
         client.start(job);
         server->serve(mode, int(connections));
-        client.finish();
-        return watch.stop();
+        const double client_cpu = client.finish();
+        elapsed e = watch.stop();
+        e.client_cpu = client_cpu;
+        return e;
       };
     };
     std::vector<contender> contenders{

@@ -99,6 +99,10 @@ def bench_accept(bench, args):
             figure[clock]["raw_epoll"] = summary(raw)
             figure[clock]["asio_vs_raw"] = summary(ratios(rounds["asio"][clock], raw))
             figure[clock]["portguard_vs_raw"] = summary(ratios(rounds["portguard"][clock], raw))
+        # CPU time / elapsed time of each side: a side near 1.0 limits the rate.
+        figure["busy"] = {name: {side: median(rounds[name][side + "_busy"])
+                                 for side in ("server", "client")}
+                          for name in ("raw_epoll", "asio", "portguard")}
         result[traffic] = figure
     return result
 
