@@ -25,6 +25,7 @@ struct matrix_row
   net::ip::address address;
   unsigned short port = 0;
   std::string skipped;  ///< Why the defender could not be set up; empty if it was.
+  std::string caveat;   ///< Why "held" may not carry over to the real platform (Wine).
   std::vector<attempt> attempts;
 };
 

@@ -8,6 +8,7 @@
 
 #if defined(_WIN32)
 #  include <winsock2.h>
+#  include <windows.h>
 #else
 #  include <cerrno>
 #  include <grp.h>
@@ -76,6 +77,12 @@ const char* name() noexcept
 
 #if defined(_WIN32)
 
+bool under_wine() noexcept
+{
+  const HMODULE ntdll = ::GetModuleHandleA("ntdll.dll");
+  return ntdll && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
 bool has_reuse_port() noexcept { return false; }
 
 void set_reuse_port(net::ip::tcp::acceptor&, error_code& ec)
@@ -112,6 +119,8 @@ bool run_in_child(child_user, std::size_t, const std::function<void(std::vector<
 }
 
 #else
+
+bool under_wine() noexcept { return false; }
 
 using reuse_port_option = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 

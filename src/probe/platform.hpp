@@ -21,6 +21,10 @@ namespace platform {
 /// This platform's name in reports: "linux", "windows", "macos" or "posix".
 const char* name() noexcept;
 
+/// Whether this Windows program runs under Wine, which models Windows'
+/// port rules only in part (see docs/probe.md). False on other platforms.
+bool under_wine() noexcept;
+
 /// Whether SO_REUSEPORT exists here (POSIX: yes; Windows: no).
 bool has_reuse_port() noexcept;
 

@@ -128,6 +128,20 @@ bool all_skipped(const std::vector<attempt>& attempts, std::string& reason)
   return true;
 }
 
+// The distinct reasons attempts were skipped, joined with "; ".
+std::string skip_reasons(const std::vector<attempt>& attempts)
+{
+  std::vector<std::string> reasons;
+  for (const attempt& a : attempts)
+    if (a.result.kind == outcome::skipped
+        && std::find(reasons.begin(), reasons.end(), a.result.note) == reasons.end())
+      reasons.push_back(a.result.note);
+  std::string joined;
+  for (const std::string& r : reasons)
+    joined += (joined.empty() ? "" : "; ") + r;
+  return joined;
+}
+
 std::string winner_text(const attempt& a)
 {
   return std::string(a.who == identity::nobody ? "user nobody" : "a " + std::string(to_string(a.who)) + " rival")
@@ -278,6 +292,7 @@ void print_matrix(std::ostream& os, const matrix_report& report, output_format f
   {
     os << "{\n  \"schema\": \"portguard-probe/matrix/1\",\n"
        << "  \"platform\": " << json_string(platform::name()) << ",\n"
+       << "  \"wine\": " << (platform::under_wine() ? "true" : "false") << ",\n"
        << "  \"privileged\": " << (platform::is_privileged() ? "true" : "false") << ",\n"
        << "  \"identities\": " << identity_list(report.who) << ",\n"
        << "  \"defenders\": [";
@@ -291,19 +306,19 @@ void print_matrix(std::ostream& os, const matrix_report& report, output_format f
          << ",\"address\":" << json_string(row.address.to_string())
          << ",\"port\":" << row.port
          << ",\"skipped\":" << (row.skipped.empty() ? "null" : json_string(row.skipped))
+         << ",\"caveat\":" << (row.caveat.empty() ? "null" : json_string(row.caveat))
          << ",\n     \"verdicts\":[";
       for (std::size_t k = 0; k < report.who.size(); ++k)
       {
         const auto mine = of_identity(row.attempts, report.who[k]);
         const attempt* best = strongest_winner(mine);
-        std::string reason;
-        const bool skipped = !row.skipped.empty() || all_skipped(mine, reason);
-        if (!row.skipped.empty())
-          reason = row.skipped;
+        const counts c = count(mine);
+        const bool skipped = !row.skipped.empty() || c.skipped == mine.size();
+        const std::string reason = !row.skipped.empty() ? row.skipped : skip_reasons(mine);
         os << (k ? "," : "") << "\n       {\"identity\":" << json_string(to_string(report.who[k]))
            << ",\"hijacked\":" << (best ? "true" : "false")
            << ",\"skipped\":" << (skipped ? json_string(reason) : "null")
-           << ",\"counts\":" << json_counts(count(mine))
+           << ",\"counts\":" << json_counts(c)
            << ",\"strongest\":" << (best ? json_attempt(*best) : "null") << '}';
       }
       os << "],\n     \"attempts\": ";
@@ -338,24 +353,38 @@ void print_matrix(std::ostream& os, const matrix_report& report, output_format f
         continue;
       }
       const auto mine = of_identity(row.attempts, who);
-      std::string reason;
-      if (all_skipped(mine, reason))
-      {
-        r.push_back("skipped " + note(std::string(to_string(who)) + ": " + reason));
-        continue;
-      }
+      const counts c = count(mine);
       const attempt* best = strongest_winner(mine);
-      if (best)
-        r.push_back(std::string("HIJACKED by ") + to_string(best->r.option) + " @ "
+      std::string cell;
+      if (c.skipped == mine.size())
+        cell = "skipped";
+      else if (best)
+        cell = std::string("HIJACKED by ") + to_string(best->r.option) + " @ "
             + (best->r.address.is_v6() ? "[" + best->r.address.to_string() + "]"
-                                       : best->r.address.to_string()));
+                                       : best->r.address.to_string());
+      else if (!row.caveat.empty())
+        cell = "held " + note(row.caveat);
       else
-        r.push_back("held");
+        cell = "held";
+      // Rivals skipped (not root, no IPv6, ...): say why, once per reason.
+      std::vector<std::string> marks;
+      for (const attempt& a : mine)
+        if (a.result.kind == outcome::skipped)
+        {
+          const std::string mark = note(std::string(c.skipped == mine.size() ? "" : "some ")
+              + to_string(who) + " rivals skipped: " + a.result.note);
+          if (std::find(marks.begin(), marks.end(), mark) == marks.end())
+            marks.push_back(mark);
+        }
+      for (const std::string& mark : marks)
+        cell += " " + mark;
+      r.push_back(cell);
     }
     rows.push_back(r);
   }
 
   os << (markdown ? "### " : "") << "portguard-probe --matrix: " << platform::name()
+     << (platform::under_wine() ? " (under Wine)" : "")
      << (platform::is_privileged() ? ", as root" : ", not root") << '\n'
      << (markdown ? "\n" : "")
      << "Each defender binds 0.0.0.0 on an ephemeral port; every rival (options ";
