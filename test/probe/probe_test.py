@@ -46,8 +46,13 @@ def run_probe(*argv, user=None):
         os.setgid(65534)
         os.setuid(65534)
     start = time.monotonic()
-    p = subprocess.run([args.probe, *argv], capture_output=True, text=True,
-                       timeout=TIMEOUT, preexec_fn=demote if user == "nobody" else None)
+    try:
+        p = subprocess.run([args.probe, *argv], capture_output=True, text=True,
+                           timeout=TIMEOUT, preexec_fn=demote if user == "nobody" else None)
+    except PermissionError:
+        if user != "nobody":
+            raise
+        raise Skip(f"user nobody may not run {args.probe} (a folder on its path is closed)")
     print(f"$ portguard-probe {' '.join(argv)}  -> exit {p.returncode} "
           f"in {1000 * (time.monotonic() - start):.1f} ms")
     if p.stderr:
