@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Bounded loopback smoke tests for portguard's examples.
 
-    smoke.py <case> <example executable>
+    smoke.py [--emulator <program>] <case> <example executable>
 
 Each case starts the example on 127.0.0.1 port 0 with --once, reads the port
 it prints, checks that a rival asking to share the port is refused (next to
 a control showing that the same rival wins against a shareable socket), talks
 to it once and checks the answer and the exit status. Every wait is bounded.
+--emulator runs the example through a program, e.g. scripts/wine-run for a
+Windows build (the rivals are then Linux sockets against Wine's sockets).
 """
 import errno
 import os
@@ -30,7 +32,11 @@ def ok(message):
     print("ok      " + message)
 
 
+EMULATOR = []
+
+
 def start(argv, **kwargs):
+    argv = EMULATOR + argv
     print("$ " + " ".join(argv))
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, **kwargs)
@@ -240,8 +246,12 @@ CASES = {
 }
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in CASES:
-        print("usage: smoke.py {%s} <example>" % ",".join(CASES))
+    args = sys.argv[1:]
+    if len(args) >= 2 and args[0] == "--emulator":
+        EMULATOR = [args[1]]
+        args = args[2:]
+    if len(args) != 2 or args[0] not in CASES:
+        print("usage: smoke.py [--emulator <program>] {%s} <example>" % ",".join(CASES))
         sys.exit(2)
-    CASES[sys.argv[1]](sys.argv[2])
+    CASES[args[0]](args[1])
     print("passed")
