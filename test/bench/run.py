@@ -328,7 +328,10 @@ def table(results):
             "met" if p["total"] == p["by_call"].get("getsockopt") and p["total"] <= 3
             else "MISSED")
     pr = results["probe"]
-    if pr["available"]:
+    if pr["available"] and any(code not in (0, 1) for code in pr["exit_code"].values()):
+        row("4 portguard-probe audit of one port", "exit %d" % pr["exit_code"]["asio"],
+            "exit %d" % pr["exit_code"]["portguard"], "", "< 50 ms", "FAILED: no audit")
+    elif pr["available"]:
         row("4 portguard-probe audit of one port, ms", "%.1f" % pr["asio"]["median"],
             "%.1f" % pr["portguard"]["median"],
             "max %.1f / %.1f" % (pr["asio"]["max"], pr["portguard"]["max"]), "< 50 ms",
