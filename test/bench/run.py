@@ -204,7 +204,8 @@ def bench_probe(bench, probe, runs=15):
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                       timeout=60)
                 elapsed = time.perf_counter() - start
-                exits[impl] = done.returncode
+                if impl not in exits or done.returncode not in (0, 1):
+                    exits[impl] = done.returncode  # keep the first failure
                 if r > 0:  # the first run only warms the page cache
                     times[impl].append(elapsed * 1000)
     finally:
