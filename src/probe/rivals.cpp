@@ -98,12 +98,6 @@ outcome decode(int kind, int value)
   }
 }
 
-void add(std::vector<net::ip::address>& list, const net::ip::address& a)
-{
-  if (std::find(list.begin(), list.end(), a) == list.end())
-    list.push_back(a);
-}
-
 } // namespace
 
 std::vector<rival_option> rival_options()
