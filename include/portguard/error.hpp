@@ -65,8 +65,8 @@ public:
              "exclusivity::best_effort";
     case error::already_bound:
       return "the socket is already bound, and exclusivity only takes effect "
-             "when set before bind; open a new socket, make it exclusive, then "
-             "bind";
+             "when set before bind; use portguard::secure_acceptor, or open a "
+             "new socket, make it exclusive, then bind (and listen)";
     case error::wrong_socket_type:
       return "the native socket is not of the type the protocol expects (for "
              "example a datagram socket given to an acceptor)";
