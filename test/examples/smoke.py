@@ -10,6 +10,7 @@ to it once and checks the answer and the exit status. Every wait is bounded.
 --emulator runs the example through a program, e.g. scripts/wine-run for a
 Windows build (the rivals are then Linux sockets against Wine's sockets).
 """
+import atexit
 import errno
 import os
 import re
@@ -33,13 +34,25 @@ def ok(message):
 
 
 EMULATOR = []
+STARTED = []
+
+
+@atexit.register
+def kill_leftovers():
+    """Whatever failed, no example outlives the test."""
+    for proc in STARTED:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=TIMEOUT)
 
 
 def start(argv, **kwargs):
     argv = EMULATOR + argv
     print("$ " + " ".join(argv))
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, **kwargs)
+    STARTED.append(proc)
+    return proc
 
 
 def read_port(proc):
@@ -137,16 +150,12 @@ def exchange_tcp(port, request, until):
 
 def tcp_case(argv, request, expected):
     proc = start(argv)
-    try:
-        port = read_port(proc)
-        check_rival(socket.SOCK_STREAM, port)
-        reply = exchange_tcp(port, request, expected)
-        if expected not in reply:
-            fail("expected %r in the reply, got %r" % (expected, reply))
-        ok("reply contains %r" % expected)
-    except BaseException:
-        proc.kill()
-        raise
+    port = read_port(proc)
+    check_rival(socket.SOCK_STREAM, port)
+    reply = exchange_tcp(port, request, expected)
+    if expected not in reply:
+        fail("expected %r in the reply, got %r" % (expected, reply))
+    ok("reply contains %r" % expected)
     finish(proc)
 
 
