@@ -53,12 +53,22 @@ rival reuse_address_rival(unsigned short port)
   return rival{transport::tcp, rival_options::reuse_address, loopback, port};
 }
 
+/// The raw OS handle of a socket (Asio's native_handle_type is a class on
+/// Windows, one per protocol).
+using raw_socket = portguard::detail::native_socket;
+
+template <typename Socket>
+raw_socket raw_handle(Socket& s)
+{
+  return static_cast<raw_socket>(s.native_handle());
+}
+
 /// Releases the native handle from `a` (the caller owns it afterwards), or
 /// says why it cannot.
-bool release(tcp::acceptor& a, tcp::acceptor::native_handle_type& handle)
+bool release(tcp::acceptor& a, raw_socket& handle)
 {
   error_code ec;
-  handle = a.release(ec);
+  handle = static_cast<raw_socket>(a.release(ec));
   if (ec)
     BOOST_TEST_MESSAGE("skipped: release() is not supported here: " << ec.message());
   return !ec;
@@ -112,7 +122,7 @@ BOOST_AUTO_TEST_CASE(shareable_socket_taken_under_best_effort, *boost::unit_test
   open_shareable(shareable, ec);
   BOOST_TEST_REQUIRE(!ec, ec.message());
   const unsigned short port = shareable.local_endpoint().port();
-  tcp::acceptor::native_handle_type handle;
+  raw_socket handle{};
   if (!release(shareable, handle))
     return;
 
@@ -133,7 +143,7 @@ BOOST_AUTO_TEST_CASE(exclusive_socket_adopted, *boost::unit_test::timeout(60))
   tcp::acceptor exclusive(ctx);
   portguard::exclusive_bind(exclusive, tcp::endpoint(loopback, 0));
   const unsigned short port = exclusive.local_endpoint().port();
-  tcp::acceptor::native_handle_type handle;
+  raw_socket handle{};
   if (!release(exclusive, handle))
     return;
 
@@ -227,7 +237,7 @@ BOOST_AUTO_TEST_CASE(datagram_socket_refused_as_acceptor)
   {
     portguard::secure_acceptor adopter(ctx, policy);
     error_code ec;
-    adopter.assign(tcp::v4(), datagram.native_handle(), ec);
+    adopter.assign(tcp::v4(), raw_handle(datagram), ec);
     BOOST_TEST((ec == portguard::error::wrong_socket_type), ec.message());
     BOOST_TEST(!adopter.is_open());
   }

@@ -6,7 +6,8 @@
 // port as `nobody`, a port in use, a UDP socket given to the acceptor API.
 // Each gives a clear error_code from the error_code form and throws
 // system_error with the same code from the throwing form; nothing crashes
-// and no descriptor leaks, even over 10 000 rounds of every case.
+// and no descriptor leaks, even over 10 000 rounds of every case (1 000
+// where descriptors cannot be counted).
 //
 // PORTGUARD_STRESS_SCALE (a number in (0, 1], default 1) scales the rounds
 // down, for slow builds such as those under sanitizers.
@@ -55,6 +56,16 @@ const int address_not_available = WSAEADDRNOTAVAIL;
 #else
 const int address_not_available = EADDRNOTAVAIL;
 #endif
+
+/// The raw OS handle of a socket (Asio's native_handle_type is a class on
+/// Windows, one per protocol).
+using raw_socket = portguard::detail::native_socket;
+
+template <typename Socket>
+raw_socket raw_handle(Socket& s)
+{
+  return static_cast<raw_socket>(s.native_handle());
+}
 
 /// One bad input given to one public function.
 struct bad_case
@@ -109,8 +120,7 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
   const tcp::endpoint tcp_in_use(loopback, held.tcp_port());
   const udp::endpoint udp_in_use(loopback, held.udp_port());
   const tcp::endpoint v6_endpoint(loopback_v6, 0);
-  const tcp::acceptor::native_handle_type invalid_handle =
-      static_cast<tcp::acceptor::native_handle_type>(-1);
+  const raw_socket invalid_handle = static_cast<raw_socket>(-1);
   std::vector<bad_case> cases;
 
   auto add = [&](std::string input, std::string function, std::vector<error_code> expected,
@@ -140,7 +150,9 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
 
   // -- exclusive_bind ----------------------------------------------------------
   add("wrong family (v4 socket, v6 endpoint)", "exclusive_bind(tcp::acceptor)",
-      {net::error::invalid_argument, net::error::address_family_not_supported},
+      // Linux: EAFNOSUPPORT; Wine: WSAEOPNOTSUPP; Windows may say WSAEFAULT.
+      {net::error::invalid_argument, net::error::address_family_not_supported,
+          net::error::operation_not_supported, net::error::fault},
       [=, &ctx, &held](error_code& ec) {
         tcp::acceptor a(ctx, tcp::v4());
         pg::exclusive_bind(a, v6_endpoint, ec);
@@ -212,16 +224,16 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
   add("UDP socket's handle", "secure_acceptor::assign", {e::wrong_socket_type},
       [=, &ctx, &held](error_code& ec) {
         pg::secure_acceptor a(ctx);
-        a.assign(tcp::v4(), held.udp_holder.native_handle(), ec);
+        a.assign(tcp::v4(), raw_handle(held.udp_holder), ec);
       },
-      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4(), held.udp_holder.native_handle()); });
+      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4(), raw_handle(held.udp_holder)); });
   add("UDP socket's handle, best_effort", "secure_acceptor::assign", {e::wrong_socket_type},
       [=, &ctx, &held](error_code& ec) {
         pg::secure_acceptor a(ctx, pg::exclusivity::best_effort);
-        a.assign(tcp::v4(), held.udp_holder.native_handle(), ec);
+        a.assign(tcp::v4(), raw_handle(held.udp_holder), ec);
       },
       [=, &ctx, &held] {
-        pg::secure_acceptor a(ctx, tcp::v4(), held.udp_holder.native_handle(),
+        pg::secure_acceptor a(ctx, tcp::v4(), raw_handle(held.udp_holder),
             pg::exclusivity::best_effort);
       });
   add("shareable socket", "secure_acceptor::assign", {e::not_exclusive},
@@ -414,8 +426,10 @@ BOOST_AUTO_TEST_CASE(ten_thousand_rounds_leak_no_descriptor, *boost::unit_test::
   net::io_context ctx;
   held_ports held(ctx);
   const auto cases = all_cases(ctx, held);
-  const int rounds = static_cast<int>(10000 * stress_scale());
+  // Where descriptors cannot be counted (Windows) the loop only checks the
+  // answers, so 1 000 rounds do.
   const int before = pg_test::open_descriptors();
+  const int rounds = static_cast<int>((before >= 0 ? 10000 : 1000) * stress_scale());
   const auto start = std::chrono::steady_clock::now();
   long long calls = 0;
   int failures = 0;
@@ -433,8 +447,11 @@ BOOST_AUTO_TEST_CASE(ten_thousand_rounds_leak_no_descriptor, *boost::unit_test::
   if (before >= 0)
     BOOST_TEST(after == before, "descriptors before: " << before << ", after: " << after);
   BOOST_TEST_MESSAGE(rounds << " rounds x " << cases.size() << " bad inputs = " << calls
-      << " failing calls in " << ms << " ms; descriptors before " << before << ", after "
-      << after << " (leaked " << (after - before) << ")");
+      << " failing calls in " << ms << " ms; "
+      << (before < 0 ? std::string("descriptors not counted on this platform")
+                     : "descriptors before " + std::to_string(before) + ", after "
+                           + std::to_string(after) + " (leaked "
+                           + std::to_string(after - before) + ")"));
 }
 
 #if !defined(_WIN32)
