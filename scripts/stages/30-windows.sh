@@ -17,6 +17,13 @@ export WINESERVER="$wine_dir/wineserver"
 export WINEDEBUG=-all
 export WINEDLLOVERRIDES="winemenubuilder.exe,mscoree,mshtml="
 
+for tool in "$wine_dir/wine64" "$WINESERVER" "$(command -v x86_64-w64-mingw32-g++-posix || true)"; do
+  [ -n "$tool" ] && [ -x "$tool" ] && continue
+  echo "30-windows: missing ${tool:-x86_64-w64-mingw32-g++-posix};" \
+       "run scripts/install-deps.sh (g++-mingw-w64-x86-64-posix, wine64)" >&2
+  exit 1
+done
+
 start=$SECONDS
 cmake --preset windows >/dev/null
 cmake --build --preset windows -j2
