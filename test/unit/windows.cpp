@@ -9,8 +9,8 @@
 //   wildcard (not yet listening), and a reuse_address rival over the
 //   defender's own address, against secure_acceptor, a plain acceptor
 //   retrofitted with exclusive_address_use(true) before bind,
-//   exclusive_bind, and make_exclusive on an acceptor that already had
-//   reuse_address on; IPv4 and IPv6; rivals in this process and in a
+//   exclusive_bind, and make_exclusive before bind (on Windows also after
+//   reuse_address was set); IPv4 and IPv6; rivals in this process and in a
 //   second process (under Wine: a second Wine process in the same prefix).
 // - Option conflicts, the get_option round trip, the retrofit that comes
 //   too late, and the fail-closed and fallback paths (fault seam).
@@ -18,7 +18,8 @@
 // The cases run on every platform. What differs (which rivals beat the
 // control, which cells Wine does not model) comes from
 // support/platform_rules.cpp; cases that only mean something on Windows are
-// disabled elsewhere with the reason. Every defender binds port 0.
+// skipped elsewhere by a precondition that says so. Every defender binds
+// port 0.
 //
 #include <portguard/portguard.hpp>
 
