@@ -364,7 +364,9 @@ BOOST_AUTO_TEST_CASE(rivals_never_win_under_load, *boost::unit_test::timeout(300
   {
     BOOST_TEST_CONTEXT("rival " << c.first)
     {
-      BOOST_TEST(c.second.attempts > 0);
+      // At least one full round of every strategy ran during the load.
+      BOOST_TEST(c.second.attempts >= static_cast<long long>(
+          rival_strategies(acceptor.local_endpoint().port()).size()));
       BOOST_TEST(c.second.skipped == 0);
       BOOST_TEST(c.second.wins == 0);
     }
