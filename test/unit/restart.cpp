@@ -277,6 +277,70 @@ BOOST_AUTO_TEST_CASE(graceful_close_bad_sockets)
   BOOST_TEST(!unconnected.is_open());
 }
 
+BOOST_AUTO_TEST_CASE(async_graceful_close_drains_until_peer_ends, *boost::unit_test::timeout(30))
+{
+  net::io_context ctx;
+  portguard::secure_acceptor server(ctx, tcp::endpoint(loopback, 0));
+  auto pair = connect_many(ctx, server, 1);
+  auto& c = *pair.front();
+  const std::vector<char> unread(3000, 'x');
+  net::write(c.client, net::buffer(unread));
+  c.client.shutdown(tcp::socket::shutdown_send);
+
+  bool called = false;
+  error_code result = net::error::would_block;
+  std::size_t drained = 0;
+  portguard::async_graceful_close(c.server, portguard::drain_limits{},
+      [&](const error_code& ec, std::size_t n) {
+        called = true;
+        result = ec;
+        drained = n;
+      });
+  BOOST_TEST(!called); // never inside the initiating function
+  ctx.run();
+  BOOST_TEST(called);
+  BOOST_TEST(!result, result.message());
+  BOOST_TEST(drained == unread.size());
+  BOOST_TEST(!c.server.is_open());
+  char buf[16];
+  c.client.read_some(net::buffer(buf), result);
+  BOOST_TEST(result == net::error::eof, result.message());
+}
+
+BOOST_AUTO_TEST_CASE(async_graceful_close_limits_and_bad_sockets, *boost::unit_test::timeout(30))
+{
+  net::io_context ctx;
+  portguard::secure_acceptor server(ctx, tcp::endpoint(loopback, 0));
+  auto pairs = connect_many(ctx, server, 2);
+  const std::vector<char> flood(20000, 'y');
+  net::write(pairs[1]->client, net::buffer(flood));
+  tcp::socket closed(ctx);
+
+  std::vector<error_code> results(3, net::error::would_block);
+  std::vector<long long> when(3, -1);
+  const auto start = clock_type::now();
+  auto record = [&](int i) {
+    return [&, i](const error_code& ec, std::size_t) {
+      results[static_cast<std::size_t>(i)] = ec;
+      when[static_cast<std::size_t>(i)] = elapsed_ms(start);
+    };
+  };
+  // The peer never ends its side; the peer floods; the socket is closed.
+  portguard::async_graceful_close(pairs[0]->server,
+      portguard::drain_limits{1024, milliseconds(150)}, record(0));
+  portguard::async_graceful_close(pairs[1]->server,
+      portguard::drain_limits{1000, milliseconds(20000)}, record(1));
+  portguard::async_graceful_close(closed, portguard::drain_limits{}, record(2));
+  ctx.run();
+  BOOST_TEST(results[0] == net::error::timed_out, results[0].message());
+  BOOST_TEST(when[0] >= 140);
+  BOOST_TEST(results[1] == net::error::message_size, results[1].message());
+  BOOST_TEST(when[1] < 5000);
+  BOOST_TEST(results[2] == net::error::bad_descriptor, results[2].message());
+  BOOST_TEST(!pairs[0]->server.is_open());
+  BOOST_TEST(!pairs[1]->server.is_open());
+}
+
 // ---- bind_with_retry -------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(retry_succeeds_when_holder_releases_in_time, *boost::unit_test::timeout(30))
