@@ -27,7 +27,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <functional>
 #include <string>
 #include <system_error>
@@ -480,6 +482,8 @@ BOOST_AUTO_TEST_CASE(privileged_port_as_nobody, *boost::unit_test::timeout(60))
   enum { via_exclusive_bind, via_constructor, via_retry, via_udp, checks };
   int fds[2];
   BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+  std::cout.flush();
+  std::fflush(nullptr);
   const pid_t pid = ::fork();
   BOOST_TEST_REQUIRE(pid >= 0);
   if (pid == 0)

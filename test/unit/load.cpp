@@ -27,7 +27,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -198,6 +200,9 @@ public:
       ::close(stop[1]);
       return;
     }
+    // Nothing buffered may be written twice (sanitizer runtimes flush at _exit).
+    std::cout.flush();
+    std::fflush(nullptr);
     pid_ = ::fork();
     if (pid_ == 0)
     {
