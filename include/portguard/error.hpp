@@ -34,8 +34,9 @@ enum class error
   /// Exclusivity must be set before bind, and the socket is already bound.
   already_bound,
 
-  /// An adopted native handle is not of the socket type the protocol expects
-  /// (for example a datagram socket given to an acceptor).
+  /// An adopted native handle is not of the socket type or address family
+  /// the protocol expects (for example a datagram socket given to an
+  /// acceptor).
   wrong_socket_type
 };
 
@@ -68,8 +69,9 @@ public:
              "when set before bind; use portguard::secure_acceptor, or open a "
              "new socket, make it exclusive, then bind (and listen)";
     case error::wrong_socket_type:
-      return "the native socket is not of the type the protocol expects (for "
-             "example a datagram socket given to an acceptor)";
+      return "the native socket is not of the type or address family the "
+             "protocol expects (for example a datagram socket given to an "
+             "acceptor, or an IPv4 socket adopted as IPv6)";
     }
     return "unknown portguard error";
   }

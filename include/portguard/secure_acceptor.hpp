@@ -242,8 +242,9 @@ public:
 
   /// Adopts an existing native acceptor after checking it.
   /**
-   * The handle must be a socket of the protocol's type
-   * (portguard::error::wrong_socket_type otherwise). Under
+   * The handle must be a socket of the protocol's type and, where the
+   * platform can tell, its address family (portguard::error::wrong_socket_type
+   * otherwise). Under
    * exclusivity::required it must also be exclusive by is_exclusive()'s
    * rule (portguard::error::not_exclusive otherwise). On failure the
    * acceptor does not take ownership: the caller still owns the handle.
@@ -251,7 +252,8 @@ public:
   PORTGUARD_SYNC_OP_VOID assign(const protocol_type& protocol,
       const native_handle_type& native_acceptor, error_code& ec)
   {
-    detail::check_adoptable(native_acceptor, protocol.type(), policy_, ec);
+    detail::check_adoptable(native_acceptor, protocol.type(), protocol.family(),
+        policy_, ec);
     if (!ec)
       base_type::assign(protocol, native_acceptor, ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);

@@ -43,14 +43,16 @@ inline void exclusive_open(native_socket s, bool datagram,
 }
 
 /// Checks a native handle offered for adoption: it must be a socket of
-/// `expected_type`, and under exclusivity::required it must be exclusive.
+/// `expected_type` and `expected_family` (where the platform can tell), and
+/// under exclusivity::required it must be exclusive.
 inline void check_adoptable(native_socket s, int expected_type,
-    exclusivity policy, error_code& ec) noexcept
+    int expected_family, exclusivity policy, error_code& ec) noexcept
 {
   const int type = socket_type(s, ec);
   if (ec)
     return;
-  if (type != expected_type)
+  const int family = socket_family(s);
+  if (type != expected_type || (family != 0 && family != expected_family))
   {
     ec = error::wrong_socket_type;
     return;

@@ -17,6 +17,7 @@
 #else
 #  include <cerrno>
 #  include <netinet/in.h>
+#  include <poll.h>
 #  include <sys/socket.h>
 #  include <sys/types.h>
 #  if !defined(SO_REUSEPORT)
@@ -127,6 +128,22 @@ inline int socket_type(native_socket s, error_code& ec) noexcept
 
 inline bool is_datagram_type(int type) noexcept { return type == SOCK_DGRAM; }
 
+/// The socket's address family (AF_INET, AF_INET6), or 0 where the
+/// platform cannot tell (Windows answers only for a bound socket).
+inline int socket_family(native_socket s) noexcept
+{
+  sockaddr_storage address;
+  std::memset(&address, 0, sizeof(address));
+#if defined(_WIN32)
+  int size = sizeof(address);
+#else
+  socklen_t size = sizeof(address);
+#endif
+  if (::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+    return 0;
+  return address.ss_family;
+}
+
 /// Whether the socket has a local port. An unbound socket answers false on
 /// every platform (Windows fails getsockname with WSAEINVAL; POSIX gives
 /// port 0).
@@ -146,6 +163,26 @@ inline bool is_bound(native_socket s) noexcept
   if (address.ss_family == AF_INET6)
     return reinterpret_cast<const sockaddr_in6&>(address).sin6_port != 0;
   return false;
+}
+
+/// Waits until the socket is readable or `milliseconds` pass (no error
+/// then). An interrupted wait reports `interrupted`.
+inline void wait_readable(native_socket s, int milliseconds, error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  WSAPOLLFD request;
+  request.fd = s;
+  request.events = POLLRDNORM;
+  request.revents = 0;
+  const int result = ::WSAPoll(&request, 1, milliseconds);
+#else
+  pollfd request{s, POLLIN, 0};
+  const int result = ::poll(&request, 1, milliseconds);
+#endif
+  if (result < 0)
+    ec = last_socket_error();
+  else
+    ec.clear();
 }
 
 // -- The platform's rules ------------------------------------------------------
