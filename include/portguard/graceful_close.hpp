@@ -5,13 +5,13 @@
 #define PORTGUARD_GRACEFUL_CLOSE_HPP
 
 #include <portguard/detail/config.hpp>
+#include <portguard/detail/platform.hpp>
 
 #if defined(PORTGUARD_STANDALONE_ASIO)
 #  include <asio/async_result.hpp>
 #  include <asio/basic_stream_socket.hpp>
 #  include <asio/buffer.hpp>
 #  include <asio/compose.hpp>
-#  include <asio/detail/socket_ops.hpp>
 #  include <asio/post.hpp>
 #  include <asio/steady_timer.hpp>
 #else
@@ -19,7 +19,6 @@
 #  include <boost/asio/basic_stream_socket.hpp>
 #  include <boost/asio/buffer.hpp>
 #  include <boost/asio/compose.hpp>
-#  include <boost/asio/detail/socket_ops.hpp>
 #  include <boost/asio/post.hpp>
 #  include <boost/asio/steady_timer.hpp>
 #endif
@@ -110,8 +109,7 @@ std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
     }
     // Wait until readable or the deadline, as Asio's own blocking reads do.
     ec.clear();
-    net::detail::socket_ops::poll_read(socket.native_handle(), 0,
-        static_cast<int>(left.count()), ec);
+    detail::wait_readable(socket.native_handle(), static_cast<int>(left.count()), ec);
     if (ec == net::error::interrupted)
       ec.clear();
   }
