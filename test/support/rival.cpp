@@ -4,6 +4,7 @@
 #include "rival.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ostream>
 #include <sstream>
@@ -103,7 +104,7 @@ outcome outcome_for_exit(int code)
         error_code(code - exit_refused_base, net::error::get_system_category()), {}};
   if (code == exit_skipped)
     return {outcome::skipped, {}, "rival child could not set up its socket"};
-  return {outcome::skipped, {}, "rival child failed (exit " + std::to_string(code) + ")"};
+  throw harness_failure("rival child failed (exit " + std::to_string(code) + ")");
 }
 
 constexpr auto child_time_limit = std::chrono::seconds(20);
@@ -116,7 +117,7 @@ outcome in_child(const rival& r, identity who)
     return {outcome::skipped, {}, "no second user account to switch to on Windows"};
   char exe[MAX_PATH];
   if (GetModuleFileNameA(nullptr, exe, MAX_PATH) == 0)
-    return {outcome::skipped, {}, "GetModuleFileName failed"};
+    throw harness_failure("GetModuleFileName failed");
   std::ostringstream cmd;
   cmd << '"' << exe << "\" --portguard-rival " << r.proto << ' '
       << r.address.to_string() << ' ' << r.port << ' ' << option_word(r.options);
@@ -127,7 +128,7 @@ outcome in_child(const rival& r, identity who)
   PROCESS_INFORMATION pi;
   if (!CreateProcessA(nullptr, &line[0], nullptr, nullptr, FALSE, 0, nullptr,
           nullptr, &si, &pi))
-    return {outcome::skipped, {}, "CreateProcess failed"};
+    throw harness_failure("CreateProcess failed");
   const DWORD waited = WaitForSingleObject(pi.hProcess,
       static_cast<DWORD>(std::chrono::milliseconds(child_time_limit).count()));
   DWORD code = exit_failure;
@@ -138,7 +139,7 @@ outcome in_child(const rival& r, identity who)
   CloseHandle(pi.hThread);
   CloseHandle(pi.hProcess);
   if (waited != WAIT_OBJECT_0)
-    return {outcome::skipped, {}, "rival child timed out"};
+    throw harness_failure("rival child timed out");
   return outcome_for_exit(static_cast<int>(code));
 }
 
@@ -148,15 +149,16 @@ outcome in_child(const rival& r, identity who)
 {
   if (who == identity::other_user && !can_switch_user())
     return {outcome::skipped, {}, "not root: cannot switch to user nobody"};
+  std::fflush(nullptr); // a child must not write the parent's buffered output again
   int fds[2];
   if (::pipe(fds) != 0)
-    return {outcome::skipped, {}, "pipe failed"};
+    throw harness_failure("pipe failed");
   const pid_t pid = ::fork();
   if (pid < 0)
   {
     ::close(fds[0]);
     ::close(fds[1]);
-    return {outcome::skipped, {}, "fork failed"};
+    throw harness_failure("fork failed");
   }
   if (pid == 0)
   {
@@ -194,7 +196,7 @@ outcome in_child(const rival& r, identity who)
   int status = 0;
   ::waitpid(pid, &status, 0);
   if (!got)
-    return {outcome::skipped, {}, "rival child gave no answer in time"};
+    throw harness_failure("rival child gave no answer in time (it crashed or hung)");
   return outcome_for_exit(code);
 }
 

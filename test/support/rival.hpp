@@ -10,6 +10,7 @@
 #include <portguard/portguard.hpp>
 
 #include <iosfwd>
+#include <stdexcept>
 #include <string>
 
 namespace pg_test {
@@ -42,7 +43,15 @@ struct outcome
   bool won_port() const { return kind == won; }
 };
 
+/// The harness itself failed (a child crashed, hung or could not start):
+/// the test that asked must fail, never count it as a refusal or a skip.
+struct harness_failure : std::runtime_error
+{
+  using std::runtime_error::runtime_error;
+};
+
 /// Makes the attempt; a rival that binds closes at once. Bounded in time.
+/// Throws harness_failure when the attempt could not be made.
 outcome attempt(const rival& r, identity who);
 
 /// Binds in this process, no matter who asked (used by child processes).
