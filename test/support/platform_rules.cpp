@@ -177,6 +177,11 @@ std::string not_modeled(const cell& c)
   return {};
 }
 
+bool is_exclusive_is_exact()
+{
+  return false;
+}
+
 bool running_under_wine()
 {
   const HMODULE ntdll = GetModuleHandleA("ntdll.dll");
@@ -203,6 +208,11 @@ bool exclusive_rival_wins(const cell&)
 std::string not_modeled(const cell&)
 {
   return {};
+}
+
+bool is_exclusive_is_exact()
+{
+  return true;
 }
 
 bool running_under_wine()

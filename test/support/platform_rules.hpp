@@ -73,6 +73,13 @@ std::string not_modeled(const cell& c);
 bool some_rival_shares(socket_state state, const net::ip::address& defender,
     unsigned short port, std::string& reason);
 
+/// Whether is_exclusive() answers exactly "no rival can share the port"
+/// (Linux), or conservatively "the socket is protected" (Windows, where it
+/// answers false for a plain socket bound to a specific address although
+/// only a wildcard rival binds beside it, one that binds beside an
+/// exclusive socket too: only SO_EXCLUSIVEADDRUSE is a guarantee there).
+bool is_exclusive_is_exact();
+
 /// Whether this process runs under Wine.
 bool running_under_wine();
 

@@ -63,19 +63,23 @@ bool accepts_a_connection(net::io_context& ctx, tcp::acceptor& acceptor)
 }
 
 /// A native acceptor handle, made by plain Asio and released to the caller.
-tcp::acceptor::native_handle_type released_handle(net::io_context& ctx, bool exclusive)
+/// False where the platform cannot release a socket from Asio (Wine lacks
+/// the call Asio's Windows release() needs): the caller skips, saying so.
+bool released_handle(net::io_context& ctx, bool exclusive,
+    portguard::detail::native_socket& handle)
 {
   tcp::acceptor plain(ctx, tcp::v4());
+  error_code ec;
   if (exclusive)
     portguard::make_exclusive(plain);
   else
-  {
-    error_code ec;
     make_shareable(plain, ec);
-  }
   plain.bind(loopback_any_port);
   plain.listen();
-  return plain.release();
+  handle = plain.release(ec);
+  if (ec)
+    BOOST_TEST_MESSAGE("skipped: release() is not supported here: " << ec.message());
+  return !ec;
 }
 
 } // namespace
@@ -95,16 +99,22 @@ BOOST_AUTO_TEST_CASE(every_constructor)
   portguard::secure_acceptor a7(ex, loopback_any_port, false);
   portguard::secure_acceptor a8(ctx, loopback_any_port, exclusivity::best_effort);
   portguard::secure_acceptor a9(ex, loopback_any_port, true, exclusivity::required);
-  portguard::secure_acceptor a10(ctx, tcp::v4(), released_handle(ctx, true));
-  portguard::secure_acceptor a11(ex, tcp::v4(), released_handle(ctx, true), exclusivity::best_effort);
   BOOST_TEST(!a1.is_open());
   BOOST_TEST(!a2.is_open());
   BOOST_TEST((a3.policy() == exclusivity::best_effort));
   BOOST_TEST((a1.policy() == exclusivity::required));
-  for (portguard::secure_acceptor* a : {&a4, &a5, &a6, &a7, &a8, &a9, &a10, &a11})
+  for (portguard::secure_acceptor* a : {&a4, &a5, &a6, &a7, &a8, &a9})
   {
     BOOST_TEST(a->is_open());
     BOOST_TEST(a->is_exclusive());
+  }
+  portguard::detail::native_socket h1, h2;
+  if (released_handle(ctx, true, h1) && released_handle(ctx, true, h2))
+  {
+    portguard::secure_acceptor a10(ctx, tcp::v4(), h1);
+    portguard::secure_acceptor a11(ex, tcp::v4(), h2, exclusivity::best_effort);
+    BOOST_TEST(a10.is_exclusive());
+    BOOST_TEST(a11.is_exclusive());
   }
   strand_acceptor typed(ctx, loopback_any_port);
   portguard::secure_acceptor converted(std::move(typed));
@@ -207,12 +217,15 @@ BOOST_AUTO_TEST_CASE(adopting_checks_the_handle)
   net::io_context ctx;
   error_code ec;
 
+  portguard::detail::native_socket exclusive_handle, shareable;
+  if (!released_handle(ctx, true, exclusive_handle) || !released_handle(ctx, false, shareable))
+    return;
+
   portguard::secure_acceptor adopted(ctx);
-  adopted.assign(tcp::v4(), released_handle(ctx, true), ec);
+  adopted.assign(tcp::v4(), exclusive_handle, ec);
   BOOST_TEST(!ec, ec.message());
   BOOST_TEST(adopted.is_exclusive());
 
-  const auto shareable = released_handle(ctx, false);
   portguard::secure_acceptor refused(ctx);
   refused.assign(tcp::v4(), shareable, ec);
   BOOST_TEST((ec == portguard::error::not_exclusive), ec.message());
@@ -225,7 +238,7 @@ BOOST_AUTO_TEST_CASE(adopting_checks_the_handle)
   BOOST_TEST(!lenient.is_exclusive(), "best_effort adopts it and tells the truth");
 
   udp::socket datagram(ctx, udp::v4());
-  const auto udp_handle = datagram.release();
+  const portguard::detail::native_socket udp_handle = datagram.release();
   portguard::secure_acceptor wrong_type(ctx);
   wrong_type.assign(tcp::v4(), udp_handle, ec);
   BOOST_TEST((ec == portguard::error::wrong_socket_type), ec.message());
@@ -233,9 +246,19 @@ BOOST_AUTO_TEST_CASE(adopting_checks_the_handle)
   udp::socket closer(ctx, udp::v4(), udp_handle);
 
   portguard::secure_acceptor invalid(ctx);
-  invalid.assign(tcp::v4(), static_cast<tcp::acceptor::native_handle_type>(-1), ec);
+  invalid.assign(tcp::v4(), static_cast<portguard::detail::native_socket>(-1), ec);
   BOOST_TEST(!!ec);
   BOOST_TEST(!invalid.is_open());
+
+  // A handle of the other family than the protocol says.
+  portguard::detail::native_socket v4_handle;
+  if (!released_handle(ctx, true, v4_handle))
+    return;
+  portguard::secure_acceptor wrong_family(ctx);
+  wrong_family.assign(tcp::v6(), v4_handle, ec);
+  BOOST_TEST((ec == portguard::error::wrong_socket_type), ec.message());
+  BOOST_TEST(!wrong_family.is_open());
+  portguard::secure_acceptor closer_v4(ctx, tcp::v4(), v4_handle);
 }
 
 BOOST_AUTO_TEST_CASE(move_keeps_socket_and_policy)
