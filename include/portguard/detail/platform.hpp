@@ -126,37 +126,33 @@ inline int socket_type(native_socket s, error_code& ec) noexcept
   return type;
 }
 
-inline bool is_datagram_type(int type) noexcept { return type == SOCK_DGRAM; }
+/// Reads the socket's local address; false where the platform gives none
+/// (Windows fails getsockname on an unbound socket with WSAEINVAL).
+inline bool local_address(native_socket s, sockaddr_storage& address) noexcept
+{
+  std::memset(&address, 0, sizeof(address));
+#if defined(_WIN32)
+  int size = sizeof(address);
+#else
+  socklen_t size = sizeof(address);
+#endif
+  return ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+}
 
 /// The socket's address family (AF_INET, AF_INET6), or 0 where the
 /// platform cannot tell (Windows answers only for a bound socket).
 inline int socket_family(native_socket s) noexcept
 {
   sockaddr_storage address;
-  std::memset(&address, 0, sizeof(address));
-#if defined(_WIN32)
-  int size = sizeof(address);
-#else
-  socklen_t size = sizeof(address);
-#endif
-  if (::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0)
-    return 0;
-  return address.ss_family;
+  return local_address(s, address) ? address.ss_family : 0;
 }
 
 /// Whether the socket has a local port. An unbound socket answers false on
-/// every platform (Windows fails getsockname with WSAEINVAL; POSIX gives
-/// port 0).
+/// every platform (POSIX gives port 0).
 inline bool is_bound(native_socket s) noexcept
 {
   sockaddr_storage address;
-  std::memset(&address, 0, sizeof(address));
-#if defined(_WIN32)
-  int size = sizeof(address);
-#else
-  socklen_t size = sizeof(address);
-#endif
-  if (::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0)
+  if (!local_address(s, address))
     return false;
   if (address.ss_family == AF_INET)
     return reinterpret_cast<const sockaddr_in&>(address).sin_port != 0;
