@@ -16,11 +16,7 @@
 
 #include "support/descriptors.hpp"
 
-#if defined(PORTGUARD_STANDALONE_ASIO)
-#  include <asio/io_context.hpp>
-#else
-#  include <boost/asio/io_context.hpp>
-#endif
+#include "support/net.hpp"
 
 #include <boost/test/unit_test.hpp>
 

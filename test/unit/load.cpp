@@ -15,13 +15,7 @@
 
 #include "support/rival.hpp"
 
-#if defined(PORTGUARD_STANDALONE_ASIO)
-#  include <asio/io_context.hpp>
-#  include <asio/read.hpp>
-#else
-#  include <boost/asio/io_context.hpp>
-#  include <boost/asio/read.hpp>
-#endif
+#include "support/net.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -12,15 +12,7 @@
 
 #include <portguard/portguard.hpp>
 
-#if defined(PORTGUARD_STANDALONE_ASIO)
-#  include <asio/io_context.hpp>
-#  include <asio/read.hpp>
-#  include <asio/write.hpp>
-#else
-#  include <boost/asio/io_context.hpp>
-#  include <boost/asio/read.hpp>
-#  include <boost/asio/write.hpp>
-#endif
+#include "support/net.hpp"
 
 #include <boost/test/unit_test.hpp>
 
