@@ -126,9 +126,24 @@ outcome in_child(const rival& r, identity who)
   std::memset(&si, 0, sizeof(si));
   si.cb = sizeof(si);
   PROCESS_INFORMATION pi;
-  if (!CreateProcessA(nullptr, &line[0], nullptr, nullptr, FALSE, 0, nullptr,
-          nullptr, &si, &pi))
-    throw harness_failure("CreateProcess failed");
+  // Under load Wine now and then fails to start a process; a few bounded
+  // tries tell that apart from a harness that cannot start rivals at all.
+  DWORD start_error = 0;
+  bool started = false;
+  for (int tries = 0; tries < 5 && !started; ++tries)
+  {
+    std::string command = line; // CreateProcess may write into it
+    started = CreateProcessA(nullptr, &command[0], nullptr, nullptr, FALSE, 0,
+        nullptr, nullptr, &si, &pi) != 0;
+    if (!started)
+    {
+      start_error = GetLastError();
+      Sleep(100 * (tries + 1));
+    }
+  }
+  if (!started)
+    throw harness_failure("CreateProcess failed 5 times, last error "
+        + std::to_string(start_error));
   const DWORD waited = WaitForSingleObject(pi.hProcess,
       static_cast<DWORD>(std::chrono::milliseconds(child_time_limit).count()));
   DWORD code = exit_failure;
