@@ -114,18 +114,7 @@ void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
     return;
   }
   detail::retry_bind(retry, ec, [&](error_code& step) {
-    acceptor.open(endpoint.protocol(), step);
-    if (!step && detail::reuse_address_on_listen)
-      acceptor.set_option(net::socket_base::reuse_address(true), step);
-    if (!step)
-      acceptor.bind(endpoint, step);
-    if (!step)
-      acceptor.listen(net::socket_base::max_listen_connections, step);
-    if (step && acceptor.is_open())
-    {
-      error_code ignored;
-      acceptor.close(ignored);
-    }
+    detail::listen_exclusively(acceptor, endpoint, true, step);
   });
 }
 

@@ -15,6 +15,45 @@
 
 PORTGUARD_NAMESPACE_BEGIN
 
+namespace detail {
+
+/// The endpoint constructor's sequence in error_code form: open (exclusive),
+/// SO_REUSEADDR where the platform allows it and `reuse_addr` asks, bind,
+/// listen. Closes the acceptor again on failure and returns the name of the
+/// step that failed ("" on success).
+template <typename SecureAcceptor>
+const char* listen_exclusively(SecureAcceptor& acceptor,
+    const typename SecureAcceptor::endpoint_type& endpoint, bool reuse_addr,
+    error_code& ec)
+{
+  const char* step = "";
+  acceptor.open(endpoint.protocol(), ec);
+  if (ec)
+    return ec.category() == category() ? "exclusive_address_use" : "open";
+  if (reuse_address_on_listen && reuse_addr)
+  {
+    acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    step = "set_option";
+  }
+  if (!ec)
+  {
+    acceptor.bind(endpoint, ec);
+    step = "bind";
+  }
+  if (!ec)
+  {
+    acceptor.listen(net::socket_base::max_listen_connections, ec);
+    step = "listen";
+  }
+  if (!ec)
+    return "";
+  error_code ignored;
+  acceptor.close(ignored);
+  return step;
+}
+
+} // namespace detail
+
 /// A socket acceptor that no other socket, process or user can share.
 /**
  * A drop-in for `basic_socket_acceptor`: it is one (public base), so every
@@ -338,17 +377,9 @@ private:
 
   void open_bind_listen(const endpoint_type& endpoint, bool reuse_addr)
   {
-    open(endpoint.protocol());
     error_code ec;
-    if (detail::reuse_address_on_listen && reuse_addr)
-    {
-      base_type::set_option(net::socket_base::reuse_address(true), ec);
-      detail::throw_if(ec, "set_option");
-    }
-    base_type::bind(endpoint, ec);
-    detail::throw_if(ec, "bind");
-    base_type::listen(net::socket_base::max_listen_connections, ec);
-    detail::throw_if(ec, "listen");
+    const char* step = detail::listen_exclusively(*this, endpoint, reuse_addr, ec);
+    detail::throw_if(ec, step);
   }
 
   exclusivity policy_;
