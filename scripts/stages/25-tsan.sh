@@ -35,15 +35,4 @@ fi
 status=0
 "${run[@]}" ctest --preset tsan -R "$suites" || status=$?
 
-# Reports written to stderr (UBSan's, when linked with ASan) are in CTest's
-# log of every test's output, passed tests included.
-log=build/tsan/Testing/Temporary/LastTest.log
-pattern='runtime error:|ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer|SUMMARY: [A-Za-z]+Sanitizer'
-if compgen -G "$reports/*" >/dev/null || grep -Eq "$pattern" "$log"; then
-  echo "== sanitizer reports:"
-  for f in "$reports"/*; do [ -e "$f" ] && { echo "-- $f"; cat "$f"; }; done
-  grep -E -B2 -A20 "$pattern" "$log" || true
-  exit 1
-fi
-echo "== no sanitizer reports"
-exit $status
+exec bash scripts/sanitizer-reports.sh "$reports" build/tsan/Testing/Temporary/LastTest.log "$status"
