@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The benchmark: portguard against plain Boost.Asio, measured in one run.
 # Installs what it needs if missing (with strace, to count system calls), builds
 # the `bench` preset (Release) and prints one table; see docs/performance.md.

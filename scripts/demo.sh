@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The demo: builds portguard-probe and prints this platform's observed
 # hijack matrix: plain Asio defenders and portguard defenders, each against
 # real rival sockets, processes and (as root) another user.

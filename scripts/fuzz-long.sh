@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # A longer fuzz run of portguard-probe's argument and endpoint parser:
 # RUNS executions (default 10 000 000, about 1.5 min) of the libFuzzer target built by the
 # "fuzz" preset (clang, ASan + UBSan), seeded from src/fuzz/corpus. New

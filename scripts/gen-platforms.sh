@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Regenerates the observed matrices in docs/platforms.md: runs
 # `portguard-probe --matrix --markdown` natively on Linux and, as a Windows
 # build, under Wine, and replaces everything between

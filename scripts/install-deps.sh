@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Installs what portguard's demo and tests need on Debian 12, if missing.
 # Runs as root (or through sudo when available).
 set -euo pipefail

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Usage: sanitizer-reports.sh REPORT_DIR CTEST_LOG CTEST_STATUS
 # Fails if any sanitizer report was written: to REPORT_DIR (log_path of
 # every process, forked children included) or to a test's output, which

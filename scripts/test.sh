@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The test command: installs what is missing, then runs every stage in
 # scripts/stages/ in order (Linux suite, sanitizers, Windows suite under
 # Wine, probe and fuzzing, ...). Stops at the first stage that fails.

@@ -1,6 +1,9 @@
 //
 // src/main.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // portguard-probe: can someone take over the port a server is on?
 //
 #include "probe/args.hpp"

@@ -1,6 +1,9 @@
 //
 // test/main.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The test runner. Every test case is checked for leaked descriptors. A
 // process started with --portguard-rival is a rival child (used where fork
 // is not available) and runs no tests.

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Cross-compiles portguard for 64-bit Windows with mingw-w64 (POSIX threads
 # flavour) and runs the test executables under Wine.
 #

@@ -1,3 +1,5 @@
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Included right after project() by the mingw-w64 toolchain.
 #
 # A mingw build may use the host's header-only Boost, but must not see

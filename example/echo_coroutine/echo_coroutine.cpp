@@ -1,6 +1,9 @@
 //
 // echo_coroutine.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // A C++20 coroutine echo server whose port nobody else can share.
 //
 //   echo_coroutine <address> <port> [--once]

@@ -1,6 +1,9 @@
 //
 // http_beast.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // A Boost.Beast HTTP server whose port nobody else can share. It answers
 // every GET with a short text page.
 //

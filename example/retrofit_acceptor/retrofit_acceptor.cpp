@@ -1,6 +1,9 @@
 //
 // retrofit_acceptor.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Making an existing tcp::acceptor exclusive when other code owns it. The
 // `line_server` below stands for a library you cannot change: it owns a
 // plain tcp::acceptor and offers a hook that runs after open, before bind,

@@ -1,6 +1,9 @@
 //
 // systemd_socket.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Adopting a listening socket passed in by systemd socket activation. With
 // a unit such as
 //

@@ -1,6 +1,9 @@
 //
 // udp_exclusive.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // A UDP echo service whose port nobody else can share: another socket
 // cannot bind it to steal or snoop on its datagrams, whichever user owns it.
 //

@@ -1,6 +1,9 @@
 //
 // portguard/bind_with_retry.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_BIND_WITH_RETRY_HPP
 #define PORTGUARD_BIND_WITH_RETRY_HPP
 

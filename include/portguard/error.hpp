@@ -1,6 +1,9 @@
 //
 // portguard/error.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_ERROR_HPP
 #define PORTGUARD_ERROR_HPP
 

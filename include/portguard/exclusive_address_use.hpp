@@ -1,6 +1,9 @@
 //
 // portguard/exclusive_address_use.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_EXCLUSIVE_ADDRESS_USE_HPP
 #define PORTGUARD_EXCLUSIVE_ADDRESS_USE_HPP
 

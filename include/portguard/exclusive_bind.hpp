@@ -1,6 +1,9 @@
 //
 // portguard/exclusive_bind.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_EXCLUSIVE_BIND_HPP
 #define PORTGUARD_EXCLUSIVE_BIND_HPP
 

@@ -1,6 +1,9 @@
 //
 // portguard/exclusivity.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_EXCLUSIVITY_HPP
 #define PORTGUARD_EXCLUSIVITY_HPP
 

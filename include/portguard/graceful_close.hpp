@@ -1,6 +1,9 @@
 //
 // portguard/graceful_close.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_GRACEFUL_CLOSE_HPP
 #define PORTGUARD_GRACEFUL_CLOSE_HPP
 

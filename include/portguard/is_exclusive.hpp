@@ -1,6 +1,9 @@
 //
 // portguard/is_exclusive.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_IS_EXCLUSIVE_HPP
 #define PORTGUARD_IS_EXCLUSIVE_HPP
 

@@ -1,6 +1,9 @@
 //
 // portguard/portguard.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Umbrella header: everything portguard offers.
 //
 #ifndef PORTGUARD_PORTGUARD_HPP

@@ -1,6 +1,9 @@
 //
 // portguard/secure_acceptor.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_SECURE_ACCEPTOR_HPP
 #define PORTGUARD_SECURE_ACCEPTOR_HPP
 

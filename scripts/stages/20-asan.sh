@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The Linux suite under AddressSanitizer + UndefinedBehaviorSanitizer
 # (preset "asan"). Any sanitizer report fails the stage: reports halt the
 # process that makes them, and every report, also one from a forked rival

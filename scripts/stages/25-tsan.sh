@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The unit suites under ThreadSanitizer (preset "tsan"), among them the
 # threaded and asynchronous ones: restart (graceful_close with peer threads,
 # bind_with_retry against a releasing thread), load (async accepts on two

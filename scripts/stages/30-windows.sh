@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The Windows suite: cross-builds everything with mingw-w64 (the `windows`
 # preset) and runs the tests under Wine.
 #

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The probe's fuzz run: builds the libFuzzer target for portguard-probe's
 # argument and endpoint parsing with clang (preset "fuzz") and fuzzes it for
 # about a minute, seeded from src/fuzz/corpus. Any crash, sanitizer report or

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # The API reference: Doxygen over the public headers must give zero warnings
 # (every public name documented, no broken commands). Output: build/docs/html.
 set -euo pipefail

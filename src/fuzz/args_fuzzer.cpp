@@ -1,6 +1,9 @@
 //
 // src/fuzz/args_fuzzer.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Feeds arbitrary bytes to portguard-probe's parser: split at NUL bytes into
 // an argument list, and whole as one endpoint. Checks what the parser
 // promises: an error is one non-empty line; a parsed endpoint has a port in

@@ -1,6 +1,9 @@
 //
 // src/probe/args.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "args.hpp"
 
 #include <portguard/detail/config.hpp>

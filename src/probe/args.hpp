@@ -1,6 +1,9 @@
 //
 // src/probe/args.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The command line of portguard-probe: what the user asked for, parsed
 // without touching the network, so tests and the fuzzer can call it alone.
 //

@@ -1,6 +1,9 @@
 //
 // src/probe/audit.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "audit.hpp"
 
 #include "platform.hpp"

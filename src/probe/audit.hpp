@@ -1,6 +1,9 @@
 //
 // src/probe/audit.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // One audit of one live endpoint: is it held, and which rivals can bind it.
 //
 #ifndef PORTGUARD_PROBE_AUDIT_HPP

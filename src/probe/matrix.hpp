@@ -1,6 +1,9 @@
 //
 // src/probe/matrix.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The platform's matrix: servers set up the ways users really write them,
 // with plain Asio and with portguard, each against the same rivals.
 //

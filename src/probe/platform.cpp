@@ -1,6 +1,9 @@
 //
 // src/probe/platform.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "platform.hpp"
 
 #include <chrono>

@@ -1,6 +1,9 @@
 //
 // src/probe/platform.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Everything in portguard-probe that differs between operating systems:
 // SO_REUSEPORT, error names, child processes and the switch to user nobody.
 // Only platform.cpp names OS headers.

@@ -1,6 +1,9 @@
 //
 // src/probe/report.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "report.hpp"
 
 #include "platform.hpp"

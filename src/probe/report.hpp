@@ -1,6 +1,9 @@
 //
 // src/probe/report.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Printing audits and matrices: a readable table, Markdown, or JSON (the
 // schema is documented in docs/probe.md).
 //

@@ -1,6 +1,9 @@
 //
 // src/probe/rivals.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "rivals.hpp"
 
 #include "platform.hpp"

@@ -1,6 +1,9 @@
 //
 // src/probe/rivals.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Rival sockets: every way this platform offers to bind a port that
 // someone else holds. A rival only binds and closes at once.
 //

@@ -1,6 +1,9 @@
 //
 // test/bench/portguard_bench.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Measures what portguard costs against plain Boost.Asio, both in one
 // process and one run. The contenders take turns in short slices, so a
 // noisy machine slows them alike; each prints its rate per round, by

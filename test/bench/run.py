@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 """Runs portguard's benchmark and prints one table (and, with --json, the data).
 
 Every figure is a ratio portguard / plain Asio measured in this run, with

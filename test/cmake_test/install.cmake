@@ -1,3 +1,5 @@
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Installs a portguard build tree into a fresh prefix, as a user would:
 #   cmake -DBUILD_DIR=<build tree> -DPREFIX=<prefix> [-DPROBE=ON] -P install.cmake
 # With PROBE=ON the installed bin/portguard-probe must run (--version).
@@ -11,7 +13,8 @@ foreach(file include/portguard/portguard.hpp
              share/portguard/cmake/portguard-config.cmake
              share/portguard/cmake/portguard-config-version.cmake
              share/portguard/cmake/portguard-targets.cmake
-             share/pkgconfig/portguard.pc)
+             share/pkgconfig/portguard.pc
+             share/doc/portguard/LICENSE)
   if(NOT EXISTS "${PREFIX}/${file}")
     message(FATAL_ERROR "cmake --install did not install ${file}")
   endif()

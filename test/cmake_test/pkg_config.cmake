@@ -1,3 +1,5 @@
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 # Builds and runs the consumer against an installed portguard through
 # pkg-config alone: no CMake on the consumer's side.
 #

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 """Bounded loopback smoke tests for portguard's examples.
 
     smoke.py [--emulator <program>] <case> <example executable>

@@ -1,6 +1,9 @@
 //
 // test/probe/holder.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // A server made with portguard for the probe's tests: holds a port with
 // secure_acceptor (tcp) or exclusive_bind (udp), prints the port, and
 // exits when its standard input closes, or after 60 s at the latest.

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright (c) 2026 The portguard authors
+# SPDX-License-Identifier: BSL-1.0
 """Tests of portguard-probe against servers it did not write.
 
 Run one case:  probe_test.py --probe PATH --holder PATH CASE

@@ -1,6 +1,9 @@
 //
 // test/support/descriptors.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Descriptor accounting: a fixture that fails a test which leaves more (or
 // fewer) descriptors open than it found.
 //

@@ -1,6 +1,9 @@
 //
 // test/support/net.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The whole of the Asio flavour the tests are built against.
 //
 #ifndef PORTGUARD_TEST_SUPPORT_NET_HPP

@@ -1,6 +1,9 @@
 //
 // test/support/platform_rules.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "platform_rules.hpp"
 
 #include <ostream>

@@ -1,6 +1,9 @@
 //
 // test/support/platform_rules.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Everything the tests expect that differs by platform, stated once: which
 // plain-socket configuration is the vulnerable one (the control), which
 // rivals beat it, what a rival may still do against an exclusive socket,

@@ -1,6 +1,9 @@
 //
 // test/support/ports.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "ports.hpp"
 
 namespace pg_test {

@@ -1,6 +1,9 @@
 //
 // test/support/ports.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #ifndef PORTGUARD_TEST_SUPPORT_PORTS_HPP
 #define PORTGUARD_TEST_SUPPORT_PORTS_HPP
 

@@ -1,6 +1,9 @@
 //
 // test/support/rival.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include "rival.hpp"
 
 #include <chrono>

@@ -1,6 +1,9 @@
 //
 // test/support/rival.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Rival sockets: a bind attempt on a port someone else holds, made in this
 // process, in a child process, or in a child running as another user.
 //

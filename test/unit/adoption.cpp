@@ -1,6 +1,9 @@
 //
 // test/unit/adoption.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Adopted sockets: a socket handed over by another component (or passed the
 // way systemd passes a listening socket) that was made shareable is refused
 // under exclusivity::required with portguard::error::not_exclusive, taken

@@ -1,6 +1,9 @@
 //
 // test/unit/bad_input.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Every public function with bad input: a closed socket, the wrong address
 // family, an already bound socket, an invalid native handle, a privileged
 // port as `nobody`, a port in use, a UDP socket given to the acceptor API.

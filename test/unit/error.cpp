@@ -1,6 +1,9 @@
 //
 // test/unit/error.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include <portguard/error.hpp>
 
 #include <boost/test/unit_test.hpp>

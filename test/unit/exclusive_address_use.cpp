@@ -1,6 +1,9 @@
 //
 // test/unit/exclusive_address_use.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include <portguard/exclusive_address_use.hpp>
 
 #include <portguard/is_exclusive.hpp>

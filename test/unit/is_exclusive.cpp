@@ -1,6 +1,9 @@
 //
 // test/unit/is_exclusive.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // is_exclusive() is checked against reality: for each way a socket is
 // configured, its answer must equal "no rival could share the port", found
 // by trying every rival this platform offers.

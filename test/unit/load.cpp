@@ -1,6 +1,9 @@
 //
 // test/unit/load.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Rivals under load: a secure_acceptor accepts 10 000 loopback connections
 // asynchronously (two threads run the io_context) while rival processes,
 // one as the same user and one as `nobody` (when root), try every strategy

@@ -1,6 +1,9 @@
 //
 // test/unit/restart.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // A server restarts on its own port: at once on Linux (the reuse_addr path
 // of secure_acceptor), and through graceful_close + bind_with_retry where
 // an exclusive rebind may have to wait (Windows). Wine does not model the

@@ -1,6 +1,9 @@
 //
 // test/unit/rival_matrix.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The rival matrix: every cell pits one rival (options x address x
 // identity) against a defender made exclusive by one portguard path, and
 // first against the control, a plain Asio socket configured the vulnerable

@@ -1,6 +1,9 @@
 //
 // test/unit/secure_acceptor.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 #include <portguard/secure_acceptor.hpp>
 
 #include <portguard/exclusive_address_use.hpp>

@@ -1,6 +1,9 @@
 //
 // test/unit/windows.cpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The Windows hijacks and how each portguard path stops them, each beside
 // its control: a plain Asio acceptor configured the way tcp::acceptor(ctx,
 // endpoint) leaves it, against which the same rival must win.

@@ -1,6 +1,9 @@
 //
 // portguard/detail/config.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Picks the Asio backend once for the whole library: Boost.Asio by default,
 // standalone Asio when PORTGUARD_STANDALONE_ASIO is defined. Everything else
 // in portguard names `net::`, `error_code` and `system_error` from here.

@@ -1,6 +1,9 @@
 //
 // portguard/detail/exclusive_ops.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Platform-neutral steps shared by exclusive_bind, make_exclusive and
 // basic_secure_acceptor, written against native handles.
 //

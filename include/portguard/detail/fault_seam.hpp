@@ -1,6 +1,9 @@
 //
 // portguard/detail/fault_seam.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // A test seam: a build that defines PORTGUARD_FAULT_SEAM can make the next N
 // attempts to set the exclusive option fail as if the operating system had
 // refused it. Without the macro it compiles to nothing.

@@ -1,6 +1,9 @@
 //
 // portguard/detail/platform.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // The one place where portguard names operating-system headers, socket
 // option constants and raw socket calls. Everything platform-specific the
 // rest of the library needs is a function or constant declared here.

@@ -1,6 +1,9 @@
 //
 // portguard/detail/socket_traits.hpp
 //
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
 // Which Asio socket types the free functions accept. Derived types (such as
 // basic_secure_acceptor) are recognised through their Asio base.
 //

@@ -1,3 +1,6 @@
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+
 // Built against portguard::portguard.
 #include "flavour.hpp"
 

@@ -1,3 +1,6 @@
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+
 // One function per Asio flavour, each compiled in its own translation unit
 // against its own portguard target.
 #ifndef PORTGUARD_CMAKE_TEST_FLAVOUR_HPP

@@ -1,3 +1,6 @@
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+
 // Both flavours of portguard in one program: Boost.Asio and standalone Asio.
 // Each lives in its own inline namespace, so the two secure_acceptor types
 // and error categories are distinct entities and the program obeys the ODR.

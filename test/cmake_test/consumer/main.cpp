@@ -1,3 +1,6 @@
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+
 // Uses every public name of portguard, as a consumer spells it, and checks
 // that each does what it says on a loopback port.
 #include <portguard/portguard.hpp>
