@@ -21,9 +21,9 @@ PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
 /// The endpoint constructor's sequence in error_code form: open (exclusive),
-/// SO_REUSEADDR where the platform allows it and `reuse_addr` asks, bind,
-/// listen. Closes the acceptor again on failure and returns the name of the
-/// step that failed ("" on success).
+/// reuse_address when `reuse_addr` asks, bind, listen. Closes the acceptor
+/// again on failure and returns the name of the step that failed ("" on
+/// success).
 template <typename SecureAcceptor>
 const char* listen_exclusively(SecureAcceptor& acceptor,
     const typename SecureAcceptor::endpoint_type& endpoint, bool reuse_addr,
@@ -33,7 +33,7 @@ const char* listen_exclusively(SecureAcceptor& acceptor,
   acceptor.open(endpoint.protocol(), ec);
   if (ec)
     return ec.category() == category() ? "exclusive_address_use" : "open";
-  if (reuse_address_on_listen && reuse_addr)
+  if (reuse_addr)
   {
     acceptor.set_option(net::socket_base::reuse_address(true), ec);
     step = "set_option";
@@ -68,9 +68,18 @@ const char* listen_exclusively(SecureAcceptor& acceptor,
  *   bind is exclusive (Windows: SO_EXCLUSIVEADDRUSE on; POSIX: SO_REUSEPORT
  *   off). It sets nothing else.
  * - set_option() refuses options that would let others share the port
- *   (Windows: reuse_address(true); every platform:
- *   exclusive_address_use(false) and, on POSIX, SO_REUSEPORT on) with
- *   portguard::error::conflicting_option. The acceptor stays exclusive.
+ *   (everywhere exclusive_address_use(false); on POSIX SO_REUSEPORT on; on
+ *   Windows SO_EXCLUSIVEADDRUSE off) with
+ *   portguard::error::conflicting_option, judging a hand-made option's bytes
+ *   as the kernel will read them. The acceptor stays exclusive.
+ * - `reuse_address` works as Asio's canonical listener code expects on every
+ *   platform. On POSIX it is passed on (a listening socket cannot be shared
+ *   through SO_REUSEADDR, and it lets a server restart while old
+ *   connections sit in TIME_WAIT). On Windows, where SO_REUSEADDR would let
+ *   a rival share the port and cannot be combined with SO_EXCLUSIVEADDRUSE,
+ *   `set_option(reuse_address(true))` succeeds without reaching the
+ *   operating system, and `get_option(reuse_address)` answers the value last
+ *   set. An exclusive Windows socket needs no SO_REUSEADDR to restart.
  * - assign() and the native-handle constructor check the adopted socket:
  *   under exclusivity::required a socket others could share is refused with
  *   portguard::error::not_exclusive, and one of the wrong type with
@@ -141,26 +150,20 @@ public:
 
   /// Constructs an exclusive acceptor listening on the endpoint.
   /**
-   * On POSIX this constructor is equivalent to the following code:
+   * This constructor is equivalent to the following code, on every platform:
    * @code
    * basic_secure_acceptor<Protocol> acceptor(ex, policy);
-   * acceptor.open(endpoint.protocol());   // exclusive: SO_REUSEPORT off
+   * acceptor.open(endpoint.protocol());   // exclusive: SO_EXCLUSIVEADDRUSE on
+   *                                       // (Windows), SO_REUSEPORT off (POSIX)
    * if (reuse_addr)
    *   acceptor.set_option(socket_base::reuse_address(true));
    * acceptor.bind(endpoint);
    * acceptor.listen();
    * @endcode
-   * On Windows it is equivalent to the following code; `reuse_addr` never
-   * sets SO_REUSEADDR there, since that would let a rival share the port:
-   * @code
-   * basic_secure_acceptor<Protocol> acceptor(ex, policy);
-   * acceptor.open(endpoint.protocol());   // exclusive: SO_EXCLUSIVEADDRUSE on
-   * acceptor.bind(endpoint);
-   * acceptor.listen();
-   * @endcode
-   * SO_REUSEADDR on a listening TCP socket lets a POSIX server restart while
-   * old connections are in TIME_WAIT, and no rival can share a listening
-   * socket through it.
+   * On POSIX, SO_REUSEADDR lets the server restart while old connections
+   * are in TIME_WAIT, and no rival can share a listening socket through it.
+   * On Windows `reuse_address` is recorded, never given to the operating
+   * system (see the class description), so the socket stays exclusive.
    *
    * @throws system_error Thrown on failure, naming the step that failed:
    * "open", "exclusive_address_use", "set_option", "bind" or "listen".
@@ -227,7 +230,8 @@ public:
       std::enable_if_t<std::is_convertible<Protocol1, Protocol>::value
           && std::is_convertible<Executor1, Executor>::value, int> = 0>
   basic_secure_acceptor(basic_secure_acceptor<Protocol1, Executor1>&& other)
-    : base_type(std::move(other)), policy_(other.policy())
+    : base_type(std::move(other)), policy_(other.policy_),
+      reuse_address_(other.reuse_address_)
   {
   }
 
@@ -238,7 +242,8 @@ public:
   basic_secure_acceptor& operator=(basic_secure_acceptor<Protocol1, Executor1>&& other)
   {
     base_type::operator=(std::move(other));
-    policy_ = other.policy();
+    policy_ = other.policy_;
+    reuse_address_ = other.reuse_address_;
     return *this;
   }
 
@@ -298,6 +303,8 @@ public:
         policy_, ec);
     if (!ec)
       base_type::assign(protocol, native_acceptor, ec);
+    if (!ec)
+      reuse_address_ = detail::reuse_address_is_set(native_acceptor);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -315,7 +322,8 @@ public:
 
   /// Sets an option, refusing those that would let others share the port.
   /**
-   * @param option The socket option to set.
+   * @param option The socket option to set. On Windows `reuse_address` is
+   * recorded instead of set (see the class description).
    * @param ec portguard::error::conflicting_option if the option would let
    * others share the port (the acceptor stays exclusive); otherwise the
    * operating system's answer.
@@ -325,14 +333,69 @@ public:
       error_code& ec)
   {
     const protocol_type protocol = endpoint_type().protocol();
-    if (detail::option_would_share(option.level(protocol),
-            option.name(protocol), option.data(protocol),
+    const int level = option.level(protocol);
+    const int name = option.name(protocol);
+    int value = 0;
+    if (detail::reuse_address_is_emulated
+        && detail::is_reuse_address_option(level, name)
+        && detail::option_value_as_read(option.data(protocol), option.size(protocol), value))
+    {
+      if (!this->is_open())
+        ec = net::error::bad_descriptor;
+      else
+      {
+        reuse_address_ = value != 0;
+        ec.clear();
+      }
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
+    if (detail::option_would_share(level, name, option.data(protocol),
             option.size(protocol)))
     {
       ec = error::conflicting_option;
       PORTGUARD_SYNC_OP_VOID_RETURN(ec);
     }
     base_type::set_option(option, ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Gets an option (on Windows, `reuse_address` answers the value last set).
+  /**
+   * @throws system_error Thrown on failure, naming "get_option".
+   */
+  template <typename GettableSocketOption>
+  void get_option(GettableSocketOption& option) const
+  {
+    error_code ec;
+    get_option(option, ec);
+    detail::throw_if(ec, "get_option");
+  }
+
+  /// Gets an option (on Windows, `reuse_address` answers the value last set).
+  /**
+   * @param option The socket option to read into.
+   * @param ec Set to indicate what error occurred, if any.
+   */
+  template <typename GettableSocketOption>
+  PORTGUARD_SYNC_OP_VOID get_option(GettableSocketOption& option,
+      error_code& ec) const
+  {
+    const protocol_type protocol = endpoint_type().protocol();
+    if (detail::reuse_address_is_emulated
+        && detail::is_reuse_address_option(option.level(protocol), option.name(protocol)))
+    {
+      if (!this->is_open())
+        ec = net::error::bad_descriptor;
+      else
+      {
+        const std::size_t size = option.size(protocol);
+        detail::store_option_value(option.data(protocol), size, reuse_address_);
+        option.resize(protocol, size);
+        ec.clear();
+      }
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
+    base_type::get_option(option, ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -362,9 +425,13 @@ public:
   }
 
 private:
+  template <typename, typename>
+  friend class basic_secure_acceptor;
+
   // Opens and applies exclusivity; returns the name of the failed step.
   const char* open_exclusive(const protocol_type& protocol, error_code& ec)
   {
+    reuse_address_ = false;
     base_type::open(protocol, ec);
     if (ec)
       return "open";
@@ -386,6 +453,7 @@ private:
   }
 
   exclusivity policy_;
+  bool reuse_address_ = false; // what reuse_address answers where it is emulated
 };
 
 /// The TCP secure acceptor: a drop-in for `tcp::acceptor`.

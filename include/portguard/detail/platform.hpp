@@ -57,16 +57,72 @@ constexpr int stored_value(bool exclusive) noexcept { return exclusive ? 0 : 1; 
 constexpr bool stored_means_exclusive(int v) noexcept { return v == 0; }
 #endif
 
-/// Whether `reuse_addr = true` in a secure acceptor's endpoint constructor
-/// sets SO_REUSEADDR. Never on Windows, where it would open the port to
-/// sharing (and conflicts with SO_EXCLUSIVEADDRUSE); on POSIX a listening
-/// TCP socket cannot be shared through SO_REUSEADDR, and it lets a server
-/// restart while old connections sit in TIME_WAIT.
+/// Whether a secure acceptor keeps SO_REUSEADDR to itself instead of giving
+/// it to the operating system. Windows: yes. There SO_REUSEADDR would let a
+/// rival share the port and conflicts with SO_EXCLUSIVEADDRUSE (WSAEINVAL),
+/// while an exclusive socket needs no help to restart, so
+/// `set_option(reuse_address(true))` is recorded and answered back by
+/// `get_option`, never passed on (as Java's runtime does on Windows). POSIX:
+/// no; a listening TCP socket cannot be shared through SO_REUSEADDR, and it
+/// lets a server restart while old connections sit in TIME_WAIT.
 #if defined(_WIN32)
-constexpr bool reuse_address_on_listen = false;
+constexpr bool reuse_address_is_emulated = true;
 #else
-constexpr bool reuse_address_on_listen = true;
+constexpr bool reuse_address_is_emulated = false;
 #endif
+
+/// Whether (level, name) is SOL_SOCKET/SO_REUSEADDR.
+constexpr bool is_reuse_address_option(int level, int name) noexcept
+{
+  return level == SOL_SOCKET && name == SO_REUSEADDR;
+}
+
+/// Reads a setsockopt buffer the way this platform's kernel reads a boolean
+/// socket-level option. Returns false when the kernel refuses the buffer, so
+/// the option cannot take effect.
+///
+/// POSIX: Linux (`sk_setsockopt`) and the BSDs (`sooptcopyin`) refuse a
+///        buffer shorter than an int (EINVAL) and read the leading int of a
+///        longer one; the rest is ignored.
+/// Windows: Winsock takes 1 to 3 bytes as well (Wine's conformance tests,
+///        ws2_32/tests/sock.c, test_optsize: SO_REUSEADDR and
+///        SO_EXCLUSIVEADDRUSE accept short lengths); Wine copies the first
+///        min(size, 4) bytes into a zeroed int, so even an empty buffer
+///        means "off". Any of those bytes non-zero is taken as "on", the
+///        reading that never misses an "on".
+inline bool option_value_as_read(const void* data, std::size_t size, int& value) noexcept
+{
+  value = 0;
+  if (data == nullptr)
+    return false;
+#if defined(_WIN32)
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size && i < sizeof(int); ++i)
+    if (bytes[i] != 0)
+      value = 1;
+  return true;
+#else
+  if (size < sizeof(int))
+    return false;
+  std::memcpy(&value, data, sizeof(int));
+  return true;
+#endif
+}
+
+/// Writes a boolean option value into a getsockopt-style buffer of `size`
+/// bytes, as the operating system would answer it (an int, or a single byte
+/// for a one-byte buffer).
+inline void store_option_value(void* data, std::size_t size, bool on) noexcept
+{
+  if (data == nullptr || size == 0)
+    return;
+  std::memset(data, 0, size);
+  const int value = on ? 1 : 0;
+  if (size >= sizeof(int))
+    std::memcpy(data, &value, sizeof(int));
+  else
+    *static_cast<unsigned char*>(data) = on ? 1 : 0;
+}
 
 // -- Raw calls ---------------------------------------------------------------
 
@@ -119,6 +175,14 @@ inline bool set_int_option(native_socket s, int level, int name, int value,
   }
   ec.clear();
   return true;
+}
+
+/// Whether SO_REUSEADDR is on (false if it cannot be read).
+inline bool reuse_address_is_set(native_socket s) noexcept
+{
+  int value = 0;
+  error_code ignored;
+  return get_int_option(s, SOL_SOCKET, SO_REUSEADDR, value, ignored) && value != 0;
 }
 
 /// The socket's type (SOCK_STREAM, SOCK_DGRAM, ...).
@@ -215,19 +279,15 @@ inline bool native_is_exclusive(native_socket s, error_code& ec) noexcept
 #endif
 }
 
-/// Whether setting the raw option (level, name, value) would let rivals share
-/// the port, so a secure acceptor must refuse it.
+/// Whether setting the raw option (level, name, data, size) would let rivals
+/// share the port, so a secure acceptor must refuse it. The value is judged
+/// as the kernel will read it (option_value_as_read), whatever its size: a
+/// buffer the kernel refuses cannot share anything.
 inline bool option_would_share(int level, int name, const void* data,
     std::size_t size) noexcept
 {
-  if (level != SOL_SOCKET || data == nullptr)
-    return false;
   int value = 0;
-  if (size == sizeof(int))
-    std::memcpy(&value, data, sizeof(int));
-  else if (size == 1)
-    value = *static_cast<const unsigned char*>(data);
-  else
+  if (level != SOL_SOCKET || !option_value_as_read(data, size, value))
     return false;
 #if defined(_WIN32)
   return (name == SO_REUSEADDR && value != 0)
