@@ -18,11 +18,13 @@
 #  include <winsock2.h>
 #  include <ws2tcpip.h>
 #else
+#  include <arpa/inet.h>
 #  include <cerrno>
 #  include <netinet/in.h>
 #  include <poll.h>
 #  include <sys/socket.h>
 #  include <sys/types.h>
+#  include <unistd.h>
 #  if !defined(SO_REUSEPORT)
 #    error "portguard needs SO_REUSEPORT on POSIX systems"
 #  endif
@@ -36,8 +38,10 @@ namespace detail {
 
 #if defined(_WIN32)
 using native_socket = SOCKET;
+using socket_length = int;
 #else
 using native_socket = int;
+using socket_length = socklen_t;
 #endif
 
 // -- The exclusive-address option ------------------------------------------
@@ -206,6 +210,47 @@ inline bool local_address(native_socket s, sockaddr_storage& address) noexcept
   return ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
 }
 
+/// The address and port held in a socket address (unspecified for another
+/// family).
+inline net::ip::address endpoint_address(const sockaddr_storage& address,
+    unsigned short& port) noexcept
+{
+  port = 0;
+  if (address.ss_family == AF_INET)
+  {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    port = ntohs(v4.sin_port);
+    net::ip::address_v4::bytes_type bytes;
+    std::memcpy(bytes.data(), &v4.sin_addr, 4);
+    return net::ip::address_v4(bytes);
+  }
+  if (address.ss_family == AF_INET6)
+  {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    port = ntohs(v6.sin6_port);
+    net::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), &v6.sin6_addr, 16);
+    return net::ip::address_v6(bytes, v6.sin6_scope_id);
+  }
+  return net::ip::address();
+}
+
+/// Whether an IPv6 socket has IPV6_V6ONLY on (false if it cannot be read).
+inline bool is_v6_only(native_socket s) noexcept
+{
+  int value = 0;
+  error_code ignored;
+  return get_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, value, ignored) && value != 0;
+}
+
+/// Whether the socket listens (SO_ACCEPTCONN; false if it cannot be read).
+inline bool is_listening(native_socket s) noexcept
+{
+  int value = 0;
+  error_code ignored;
+  return get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ignored) && value != 0;
+}
+
 /// The socket's address family (AF_INET, AF_INET6), or 0 where the
 /// platform cannot tell (Windows answers only for a bound socket).
 inline int socket_family(native_socket s) noexcept
@@ -250,14 +295,15 @@ inline void wait_readable(native_socket s, int milliseconds, error_code& ec) noe
 
 // -- The platform's rules ------------------------------------------------------
 
-/// Whether a socket with these options can have its port shared by a rival.
+/// Whether a socket's options keep rivals from sharing its port (the option
+/// half of is_exclusive(); who already holds the port is verify.hpp's job).
 ///
 /// Windows: only SO_EXCLUSIVEADDRUSE keeps rivals out.
 /// Linux:   SO_REUSEPORT lets a same-user rival share the port, and
 ///          SO_REUSEADDR lets any user share it unless the socket is a
 ///          listening TCP socket (listening implies SOCK_STREAM).
 /// At most three getsockopt calls.
-inline bool native_is_exclusive(native_socket s, error_code& ec) noexcept
+inline bool options_are_exclusive(native_socket s, error_code& ec) noexcept
 {
   int value = 0;
 #if defined(_WIN32)
@@ -277,6 +323,107 @@ inline bool native_is_exclusive(native_socket s, error_code& ec) noexcept
     return false;
   return value != 0;
 #endif
+}
+
+/// Whether SO_EXCLUSIVEADDRUSE can read back "on" while it protects nothing:
+/// on Windows it has effect only if set before bind, yet reads back 1 when
+/// set later (seen under Wine; Microsoft documents the before-bind rule).
+/// An in-process probe bind tells the difference (verify.hpp).
+#if defined(_WIN32)
+constexpr bool exclusive_option_may_be_inert = true;
+#else
+constexpr bool exclusive_option_may_be_inert = false;
+#endif
+
+/// Whether an exclusive bind to a specific address can succeed beside a
+/// socket bound to the wildcard of the same port (Windows: yes, row
+/// "none W", column "EXCL S" of Microsoft's table), so such a bind proves
+/// less than one to the wildcard.
+#if defined(_WIN32)
+constexpr bool specific_bind_may_sit_beside_wildcard = true;
+#else
+constexpr bool specific_bind_may_sit_beside_wildcard = false;
+#endif
+
+/// Whether a bind is refused because another socket holds the address
+/// (EADDRINUSE; on Windows also WSAEACCES, the answer of an exclusive
+/// socket).
+inline bool is_conflict(const error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  return ec == net::error::address_in_use || ec == net::error::access_denied;
+#else
+  return ec == net::error::address_in_use;
+#endif
+}
+
+/// Binds a new socket of `family`/`type` with no options to the address and
+/// port, and closes it at once: true if the bind succeeded. `ec` holds the
+/// bind's error otherwise (or the error of opening the socket).
+inline bool probe_bind(int family, int type, const net::ip::address& address,
+    unsigned short port, error_code& ec) noexcept
+{
+  const native_socket s = ::socket(family, type, 0);
+#if defined(_WIN32)
+  if (s == INVALID_SOCKET)
+#else
+  if (s < 0)
+#endif
+  {
+    ec = last_socket_error();
+    return false;
+  }
+  sockaddr_storage storage;
+  std::memset(&storage, 0, sizeof(storage));
+  socket_length size = 0;
+  if (address.is_v4())
+  {
+    auto& v4 = reinterpret_cast<sockaddr_in&>(storage);
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
+    const auto bytes = address.to_v4().to_bytes();
+    std::memcpy(&v4.sin_addr, bytes.data(), bytes.size());
+    size = sizeof(sockaddr_in);
+  }
+  else
+  {
+    auto& v6 = reinterpret_cast<sockaddr_in6&>(storage);
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(port);
+    const auto bytes = address.to_v6().to_bytes();
+    std::memcpy(&v6.sin6_addr, bytes.data(), bytes.size());
+    v6.sin6_scope_id = address.to_v6().scope_id();
+    size = sizeof(sockaddr_in6);
+  }
+  const bool bound = ::bind(s, reinterpret_cast<const sockaddr*>(&storage), size) == 0;
+  if (!bound)
+    ec = last_socket_error();
+  else
+    ec.clear();
+#if defined(_WIN32)
+  ::closesocket(s);
+#else
+  ::close(s);
+#endif
+  return bound;
+}
+
+/// Sets SO_REUSEADDR on or off.
+inline void set_reuse_address(native_socket s, bool on, error_code& ec) noexcept
+{
+  set_int_option(s, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0, ec);
+}
+
+/// Whether a stream socket is connected (it has a peer).
+inline bool is_connected(native_socket s) noexcept
+{
+  sockaddr_storage peer;
+#if defined(_WIN32)
+  int size = sizeof(peer);
+#else
+  socklen_t size = sizeof(peer);
+#endif
+  return ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &size) == 0;
 }
 
 /// Whether setting the raw option (level, name, data, size) would let rivals
