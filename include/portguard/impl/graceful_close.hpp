@@ -287,24 +287,37 @@ private:
   /// handler's executor, so the handler is called as if by dispatch.
   void complete()
   {
-    Handler handler(std::move(handler_));
+    clear_slot();
+    const allocator_type alloc = net::get_associated_allocator(handler_);
+    Handler handler(std::move(handler_)); // handler_ is not asked anything after this
     const error_code result = result_;
     const std::size_t drained = drained_;
-    destroy(this);
+    deallocate(this, alloc);
     std::move(handler)(result, drained);
   }
 
+  /// Frees the state without calling the handler.
   static void destroy(graceful_close_state* p)
   {
+    p->clear_slot();
+    deallocate(p, net::get_associated_allocator(p->handler_));
+  }
+
+  void clear_slot()
+  {
 #if PORTGUARD_HAS_CANCELLATION_SLOT
-    auto slot = net::get_associated_cancellation_slot(p->handler_);
+    auto slot = net::get_associated_cancellation_slot(handler_);
     if (slot.is_connected())
       slot.clear();
 #endif
+  }
+
+  static void deallocate(graceful_close_state* p, const allocator_type& allocator)
+  {
     using alloc_type = typename std::allocator_traits<
         allocator_type>::template rebind_alloc<graceful_close_state>;
     using traits = std::allocator_traits<alloc_type>;
-    alloc_type alloc(net::get_associated_allocator(p->handler_));
+    alloc_type alloc(allocator);
     traits::destroy(alloc, p);
     traits::deallocate(alloc, p, 1);
   }
