@@ -147,7 +147,7 @@ std::string skip_reasons(const std::vector<attempt>& attempts)
 
 std::string winner_text(const attempt& a)
 {
-  return std::string(a.who == identity::nobody ? "user nobody" : "a " + std::string(to_string(a.who)) + " rival")
+  return std::string(a.who == identity::other_user ? "user nobody" : "a " + std::string(to_string(a.who)) + " rival")
       + " binds " + rival_address(a.r) + " with options " + to_string(a.r.option);
 }
 
