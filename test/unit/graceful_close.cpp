@@ -148,7 +148,7 @@ static_assert(std::is_same<decltype(portguard::graceful_close(std::declval<tcp::
 }
 #endif
 
-// -- Run-time helpers ------------------------------------------------------------
+// -- Run-time part: peers on loopback ---------------------------------------------
 
 const net::ip::address loopback = net::ip::address_v4::loopback();
 
