@@ -117,7 +117,7 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
   const rival_options options[] = {rival_options::none, rival_options::reuse_address,
       rival_options::reuse_port, rival_options::both, rival_options::exclusive};
   const identity identities[] = {
-      identity::same_process, identity::child_process, identity::other_user};
+      identity::same_process, identity::same_user, identity::other_user};
   const bool v6 = defender.is_v6();
   const bool wildcard = defender.is_unspecified();
   for (bool same : {true, false})

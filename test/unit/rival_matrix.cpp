@@ -71,7 +71,7 @@ std::vector<matrix_cell> all_cells()
   const rival_options options[] = {rival_options::none, rival_options::reuse_address,
       rival_options::reuse_port, rival_options::both, rival_options::exclusive};
   const identity identities[] = {
-      identity::same_process, identity::child_process, identity::other_user};
+      identity::same_process, identity::same_user, identity::other_user};
   for (socket_state state : {socket_state::tcp_listening, socket_state::tcp_bound, socket_state::udp})
     for (secure_path path : {secure_path::secure_acceptor, secure_path::retrofit, secure_path::exclusive_bind})
     {

@@ -124,7 +124,7 @@ std::vector<hijack_cell> hijack_cells()
   std::vector<hijack_cell> cells;
   for (hijack kind : {hijack::specific_over_wildcard, hijack::reuse_over_reuse})
     for (bool v6 : {false, true})
-      for (identity who : {identity::same_process, identity::child_process})
+      for (identity who : {identity::same_process, identity::same_user})
         for (path p : {path::secure_acceptor, path::retrofit, path::exclusive_bind,
                  path::make_exclusive, path::secure_acceptor_listen})
           cells.push_back({kind, v6, who, p});
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(reuse_address_on_secure_acceptor_is_recorded_not_set,
     {
       net::io_context ctx;
       const cell c{socket_state::tcp_bound, v6, true, false, rival_options::none,
-          identity::child_process};
+          identity::same_user};
       portguard::secure_acceptor acceptor(ctx, tcp::endpoint(defender_address(c), 0).protocol());
       error_code ec;
       acceptor.set_option(net::socket_base::reuse_address(true), ec);
@@ -394,7 +394,7 @@ BOOST_AUTO_TEST_CASE(make_exclusive_clears_reuse_address_before_bind,
 {
   for (bool v6 : {false, true})
     for (hijack kind : {hijack::specific_over_wildcard, hijack::reuse_over_reuse})
-      for (identity who : {identity::same_process, identity::child_process})
+      for (identity who : {identity::same_process, identity::same_user})
       {
         const hijack_cell h{kind, v6, who, path::make_exclusive};
         BOOST_TEST_CONTEXT(h)
@@ -510,7 +510,7 @@ BOOST_FIXTURE_TEST_CASE(best_effort_without_the_option_is_not_exclusive, fault_s
   portguard::exclusive_address_use option;
   secure.get_option(option);
   BOOST_TEST(!option.value());
-  for (identity who : {identity::same_process, identity::child_process})
+  for (identity who : {identity::same_process, identity::same_user})
   {
     const outcome rival = attempt({transport::tcp, rival_options::none,
         net::ip::address_v4::loopback(), secure.local_endpoint().port()}, who);
