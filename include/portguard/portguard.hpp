@@ -16,6 +16,7 @@
 #include <portguard/exclusivity.hpp>
 #include <portguard/graceful_close.hpp>
 #include <portguard/is_exclusive.hpp>
+#include <portguard/port_rules.hpp>
 #include <portguard/secure_acceptor.hpp>
 
 #endif // PORTGUARD_PORTGUARD_HPP
