@@ -24,10 +24,12 @@ namespace portguard {
  * holds a port (the defender) and one later bind of the same port (the
  * rival): does the rival's bind succeed, who receives the traffic
  * afterwards, and where the answer comes from. The helpers below it derive
- * what the library needs from that one function: whether any unprivileged
- * rival could take a socket's traffic (the option half of is_exclusive()),
- * whether setting an option would open a socket to rivals (the options a
- * secure acceptor refuses), and who could take a socket at all.
+ * what the library needs from that one function: who could take a socket's
+ * traffic at all (who_can_take()); whether any unprivileged rival could
+ * (open_to_unprivileged()) and how much of that the socket's options add
+ * (opened_by_options()), the candidates for the option half of
+ * is_exclusive(); and whether setting an option would open a socket to
+ * rivals (option_would_share(), the options a secure acceptor refuses).
  *
  * Sources, per platform (docs/platforms.md prints the tables):
  * - **Windows:** Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE".
