@@ -229,8 +229,9 @@ void print_platform(std::ostream& os, platform p)
               "same process, 127.0.0.1), for:\n\n";
       first_check = false;
       os << "- " << (s.held.proto == protocol::tcp ? "TCP " : "UDP ")
-         << rules::to_string(s.held.state) << ", " << option_name(s.held.options) << " on the "
-         << rules::to_string(s.held.address) << "; rival " << option_name(s.challenger.options)
+         << rules::to_string(s.held.state) << ", " << option_name(s.held.options) << " on "
+         << (s.held.address == address_kind::wildcard ? "the wildcard" : "a specific address")
+         << "; rival " << option_name(s.challenger.options)
          << ", " << rules::to_string(s.challenger.where) << ": "
          << rules::to_string(rules::evaluate(s).receives) << "\n";
     }
