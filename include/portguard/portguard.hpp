@@ -18,6 +18,7 @@
 #include <portguard/holders.hpp>
 #include <portguard/is_exclusive.hpp>
 #include <portguard/port_holder.hpp>
+#include <portguard/port_rules.hpp>
 #include <portguard/secure_acceptor.hpp>
 
 #endif // PORTGUARD_PORTGUARD_HPP

@@ -166,7 +166,7 @@ std::vector<drop_in_cell> all_cells()
 #endif
       for (bool v6 : {false, true})
         for (hijack h : {hijack::specific_over_wildcard, hijack::reuse_over_reuse})
-          for (identity who : {identity::same_process, identity::child_process})
+          for (identity who : {identity::same_process, identity::same_user})
             cells.push_back({how, until, v6, h, who});
   return cells;
 }
