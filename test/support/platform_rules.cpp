@@ -75,7 +75,7 @@ rules::identity to_rules(identity who)
   switch (who)
   {
   case identity::same_process: return rules::identity::same_process;
-  case identity::child_process: return rules::identity::same_user;
+  case identity::same_user: return rules::identity::same_user;
   case identity::other_user: return rules::identity::other_user;
   }
   return rules::identity::other_user;
@@ -104,7 +104,7 @@ rules::scenario exclusive_scenario(const cell& c, bool endpoint_constructor)
 {
   rules::option_set options = rules::exclusive_options(rules::this_platform());
   if (endpoint_constructor && c.state == socket_state::tcp_listening
-      && portguard::detail::reuse_address_on_listen)
+      && !portguard::detail::reuse_address_is_emulated)
     options = options.with(rules::option::reuse_address);
   return scenario_with(c, options);
 }

@@ -66,7 +66,7 @@ inline bool check_adoptable(native_socket s, int expected_type,
   }
   if (policy != exclusivity::required)
     return false;
-  const bool exclusive = options_are_exclusive(s, ec);
+  const bool exclusive = options_are_as_exclusive_as_possible(s, ec);
   if (!ec && !exclusive)
     ec = error::not_exclusive;
   if (ec || !is_bound(s))

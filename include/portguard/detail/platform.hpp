@@ -13,6 +13,7 @@
 
 #include <portguard/detail/config.hpp>
 #include <portguard/error.hpp>
+#include <portguard/port_rules.hpp>
 
 #if defined(_WIN32)
 #  include <winsock2.h>
@@ -295,34 +296,95 @@ inline void wait_readable(native_socket s, int milliseconds, error_code& ec) noe
 
 // -- The platform's rules ------------------------------------------------------
 
-/// Whether a socket's options keep rivals from sharing its port (the option
-/// half of is_exclusive(); who already holds the port is verify.hpp's job).
-///
-/// Windows: only SO_EXCLUSIVEADDRUSE keeps rivals out.
-/// Linux:   SO_REUSEPORT lets a same-user rival share the port, and
-///          SO_REUSEADDR lets any user share it unless the socket is a
-///          listening TCP socket (listening implies SOCK_STREAM).
-/// At most three getsockopt calls.
+/// The rules option that a SOL_SOCKET option name stands for; false for
+/// any other option.
+inline bool rules_option(int level, int name, rules::option& out) noexcept
+{
+  if (level != SOL_SOCKET)
+    return false;
+  if (name == SO_REUSEADDR)
+    out = rules::option::reuse_address;
+#if defined(_WIN32)
+  else if (name == SO_EXCLUSIVEADDRUSE)
+    out = rules::option::exclusive_address_use;
+#else
+  else if (name == SO_REUSEPORT)
+    out = rules::option::reuse_port;
+#  if defined(SO_REUSEPORT_LB)
+  else if (name == SO_REUSEPORT_LB)
+    out = rules::option::reuse_port_lb;
+#  endif
+#endif
+  else
+    return false;
+  return true;
+}
+
+/// The socket as portguard::rules sees a defender: its protocol, whether it
+/// listens, whether its address is a wildcard (an unbound socket counts as
+/// one), and the sharing options it has on. A handful of getsockopt calls
+/// and one getsockname.
+inline rules::defender rules_defender(native_socket s, error_code& ec) noexcept
+{
+  rules::defender d{rules::protocol::tcp, rules::socket_state::bound,
+      rules::address_kind::wildcard, {}};
+  const int type = socket_type(s, ec);
+  if (ec)
+    return d;
+  d.proto = type == SOCK_DGRAM ? rules::protocol::udp : rules::protocol::tcp;
+  int value = 0;
+  if (d.proto == rules::protocol::tcp)
+  {
+    if (!get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ec))
+      return d;
+    if (value != 0)
+      d.state = rules::socket_state::listening;
+  }
+  sockaddr_storage local;
+  if (local_address(s, local))
+  {
+    unsigned short port = 0;
+    if (!endpoint_address(local, port).is_unspecified())
+      d.address = rules::address_kind::specific;
+  }
+  const int names[] = {SO_REUSEADDR,
+#if defined(_WIN32)
+      SO_EXCLUSIVEADDRUSE,
+#else
+      SO_REUSEPORT,
+#  if defined(SO_REUSEPORT_LB)
+      SO_REUSEPORT_LB,
+#  endif
+#endif
+  };
+  for (int name : names)
+  {
+    if (!get_int_option(s, SOL_SOCKET, name, value, ec))
+      return d;
+    rules::option o = rules::option::reuse_address;
+    if (value != 0 && rules_option(SOL_SOCKET, name, o))
+      d.options = d.options.with(o);
+  }
+  return d;
+}
+
+/// Whether no unprivileged rival could share or shadow the socket's port,
+/// whatever it tries, by this platform's rules (portguard::rules): the
+/// option half of is_exclusive(). False on macOS and FreeBSD for a wildcard
+/// socket, which a same-user rival can always shadow.
 inline bool options_are_exclusive(native_socket s, error_code& ec) noexcept
 {
-  int value = 0;
-#if defined(_WIN32)
-  if (!get_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, value, ec))
-    return false;
-  return value != 0;
-#else
-  if (!get_int_option(s, SOL_SOCKET, SO_REUSEPORT, value, ec))
-    return false;
-  if (value != 0)
-    return false;
-  if (!get_int_option(s, SOL_SOCKET, SO_REUSEADDR, value, ec))
-    return false;
-  if (value == 0)
-    return true;
-  if (!get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ec))
-    return false;
-  return value != 0;
-#endif
+  const rules::defender d = rules_defender(s, ec);
+  return !ec && !rules::open_to_unprivileged(rules::this_platform(), d);
+}
+
+/// Whether the socket's options are as exclusive as this platform allows:
+/// no option it has on lets in a rival that portguard's own options would
+/// keep out. What an adoption under exclusivity::required asks.
+inline bool options_are_as_exclusive_as_possible(native_socket s, error_code& ec) noexcept
+{
+  const rules::defender d = rules_defender(s, ec);
+  return !ec && !rules::opened_by_options(rules::this_platform(), d);
 }
 
 /// Whether SO_EXCLUSIVEADDRUSE can read back "on" while it protects nothing:
@@ -426,22 +488,20 @@ inline bool is_connected(native_socket s) noexcept
   return ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &size) == 0;
 }
 
-/// Whether setting the raw option (level, name, data, size) would let rivals
-/// share the port, so a secure acceptor must refuse it. The value is judged
-/// as the kernel will read it (option_value_as_read), whatever its size: a
+/// Whether setting the raw option (level, name, data, size) on a TCP
+/// acceptor would let rivals share the port, so a secure acceptor must
+/// refuse it (portguard::rules::option_would_share). The value is judged as
+/// the kernel will read it (option_value_as_read), whatever its size: a
 /// buffer the kernel refuses cannot share anything.
 inline bool option_would_share(int level, int name, const void* data,
     std::size_t size) noexcept
 {
   int value = 0;
-  if (level != SOL_SOCKET || !option_value_as_read(data, size, value))
+  rules::option o = rules::option::reuse_address;
+  if (!rules_option(level, name, o) || !option_value_as_read(data, size, value))
     return false;
-#if defined(_WIN32)
-  return (name == SO_REUSEADDR && value != 0)
-      || (name == SO_EXCLUSIVEADDRUSE && value == 0);
-#else
-  return name == SO_REUSEPORT && value != 0;
-#endif
+  return rules::option_would_share(rules::this_platform(), rules::protocol::tcp,
+      rules::socket_state::bound, o, value != 0);
 }
 
 /// Applies the platform's exclusive rule to an open, unbound socket:
