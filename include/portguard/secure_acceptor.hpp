@@ -325,6 +325,11 @@ public:
   PORTGUARD_SYNC_OP_VOID assign(const protocol_type& protocol,
       const native_handle_type& native_acceptor, error_code& ec)
   {
+    if (this->is_open())
+    {
+      ec = net::error::already_open; // as Asio answers, before looking at the handle
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
     const bool alone = detail::check_adoptable(native_acceptor, protocol.type(),
         protocol.family(), policy_, ec);
     if (!ec)

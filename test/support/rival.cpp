@@ -92,7 +92,10 @@ constexpr int exit_failure = 1;
 // The parent's reading of a child's answer.
 outcome outcome_for_answer(const std::string& text)
 {
-  const std::string line = text.substr(0, text.find('\n'));
+  // A Windows child's standard output is in text mode: the line ends "\r\n".
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
   outcome o;
   if (text.empty() || !parse_wire_line(line, o))
     throw harness_failure(text.empty() ? "rival child ended without an answer"

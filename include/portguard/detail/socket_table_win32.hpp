@@ -6,7 +6,8 @@
 //
 // The socket table on Windows: GetExtendedTcpTable (listeners) and
 // GetExtendedUdpTable with owning process ids. Included by socket_table.hpp
-// only. Needs iphlpapi (linked by the CMake targets and portguard.pc).
+// only. The two functions are looked up in iphlpapi.dll at run time, so a
+// program that uses portguard links nothing beyond what Asio needs.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_WIN32_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_WIN32_HPP
@@ -20,10 +21,6 @@
 #include <windows.h>
 #include <iphlpapi.h>
 
-#if defined(_MSC_VER)
-#  pragma comment(lib, "iphlpapi.lib")
-#endif
-
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -31,6 +28,24 @@
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
+
+using extended_tcp_table_function = DWORD(WINAPI*)(PVOID, PDWORD, BOOL, ULONG,
+    TCP_TABLE_CLASS, ULONG);
+using extended_udp_table_function = DWORD(WINAPI*)(PVOID, PDWORD, BOOL, ULONG,
+    UDP_TABLE_CLASS, ULONG);
+
+/// A function of iphlpapi.dll, loaded once (the DLL stays loaded).
+template <typename Function>
+Function iphlpapi_function(const char* name) noexcept
+{
+  static const HMODULE module = ::LoadLibraryW(L"iphlpapi.dll");
+  if (!module)
+    return nullptr;
+  // Through void(*)(), the one conversion between function types that
+  // compilers accept without a warning.
+  return reinterpret_cast<Function>(
+      reinterpret_cast<void (*)()>(::GetProcAddress(module, name)));
+}
 
 /// Calls one of the GetExtended*Table functions until the buffer is big
 /// enough (a few tries: the table may grow between calls).
@@ -71,12 +86,21 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
   out.sockets.clear();
   out.complete = false;
   const bool udp = protocol == IPPROTO_UDP;
+  static const auto tcp_table =
+      iphlpapi_function<extended_tcp_table_function>("GetExtendedTcpTable");
+  static const auto udp_table =
+      iphlpapi_function<extended_udp_table_function>("GetExtendedUdpTable");
+  if (!tcp_table || !udp_table)
+  {
+    ec = net::error::operation_not_supported;
+    return;
+  }
   std::vector<unsigned char> buffer;
   for (ULONG family : {ULONG(AF_INET), ULONG(AF_INET6)})
   {
     const bool read = read_ip_table(buffer, [&](void* data, DWORD* size) {
-      return udp ? ::GetExtendedUdpTable(data, size, FALSE, family, UDP_TABLE_OWNER_PID, 0)
-                 : ::GetExtendedTcpTable(data, size, FALSE, family, TCP_TABLE_OWNER_PID_LISTENER, 0);
+      return udp ? udp_table(data, size, FALSE, family, UDP_TABLE_OWNER_PID, 0)
+                 : tcp_table(data, size, FALSE, family, TCP_TABLE_OWNER_PID_LISTENER, 0);
     }, ec);
     if (!read)
       return;
@@ -88,7 +112,8 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
       h.address = address;
       h.port = local_port;
       h.state = udp ? holder_state::datagram : holder_state::listening;
-      h.pid = static_cast<std::uint32_t>(pid);
+      if (pid != 0) // 0: unknown (Wine cannot always tell; Windows never owns a socket as 0)
+        h.pid = static_cast<std::uint32_t>(pid);
       out.sockets.push_back(std::move(h));
     };
     if (family == AF_INET)
@@ -152,12 +177,14 @@ inline std::uint64_t socket_identity(native_socket) noexcept
   return ::GetCurrentProcessId();
 }
 
-/// Whether `holder` is the socket `s` itself: this process, its exact
-/// local address and port.
+/// Whether `holder` can be the socket `s` itself: its exact local address
+/// and port, in this process or in one the table does not name. Only one
+/// entry is ever taken for the socket, so a second socket on the same
+/// address still shows.
 inline bool is_same_socket(const port_holder& holder, native_socket s,
     std::uint64_t identity) noexcept
 {
-  if (!holder.pid || *holder.pid != identity)
+  if (holder.pid && *holder.pid != identity)
     return false;
   sockaddr_storage local;
   if (!local_address(s, local))
@@ -171,7 +198,7 @@ inline void find_owners(std::vector<port_holder>& holders)
 {
   for (port_holder& h : holders)
   {
-    if (!h.pid || *h.pid == 0 || !h.process.empty())
+    if (!h.pid || !h.process.empty())
       continue;
     const HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, *h.pid);
     if (!process)

@@ -72,14 +72,24 @@ inline bool table_shows_alone(native_socket s, holder_scope scope,
 }
 
 /// Windows: a probe bind that shows what the exclusive option really does
-/// for a bound socket. For a wildcard socket, a plain bind of the
-/// family's loopback must be refused with WSAEACCES (SO_EXCLUSIVEADDRUSE
-/// took effect): success means the option was set after bind and protects
-/// nothing; WSAEADDRINUSE means someone holds the loopback address already.
-/// For a specific address, a plain bind of the wildcard must succeed: it
-/// fails when a wildcard socket already holds the port. The probe is
-/// closed at once; for a UDP port it may receive a datagram meant for the
-/// socket during those microseconds.
+/// for a bound socket, and stands in for the part of the table Windows does
+/// not list (TCP sockets bound but not listening). The probe has no options
+/// and is closed at once.
+///
+/// - A wildcard socket: a bind of the family's loopback must be refused with
+///   WSAEACCES, the answer of an effective SO_EXCLUSIVEADDRUSE. Success
+///   means the option was set after bind and protects nothing. Any other
+///   refusal (WSAEADDRINUSE) comes from a socket already on the loopback
+///   address, or from our own socket where the platform refuses every
+///   overlapping bind (Wine's Linux underneath): for UDP, whose table is
+///   complete, the table read that follows tells the two apart; for TCP it
+///   cannot, and the answer is false.
+/// - A specific address (TCP): a bind of the wildcard must succeed; it is
+///   refused when a wildcard socket already holds the port. For UDP the
+///   table read that follows shows any wildcard socket.
+///
+/// The probe holds the address for microseconds; a UDP datagram for the
+/// socket that arrives in that time may go to the probe.
 inline bool probe_shows_alone(native_socket s, error_code& ec)
 {
   unsigned short port = 0;
@@ -89,6 +99,7 @@ inline bool probe_shows_alone(native_socket s, error_code& ec)
   const int type = socket_type(s, ec);
   if (ec)
     return false;
+  const bool datagram = type == SOCK_DGRAM;
   const int family = address.is_v4() ? AF_INET : AF_INET6;
   error_code bind_ec;
   if (address.is_unspecified())
@@ -96,28 +107,34 @@ inline bool probe_shows_alone(native_socket s, error_code& ec)
     const net::ip::address loopback = address.is_v4()
         ? net::ip::address(net::ip::address_v4::loopback())
         : net::ip::address(net::ip::address_v6::loopback());
-    const bool probe_bound = probe_bind(family, type, loopback, port, bind_ec);
-    ec.clear();
-    return !probe_bound && bind_ec == net::error::access_denied;
+    if (probe_bind(family, type, loopback, port, bind_ec))
+      return false;
+    if (bind_ec == net::error::access_denied)
+      return true;
+    if (!is_conflict(bind_ec))
+    {
+      ec = bind_ec;
+      return false;
+    }
+    return datagram;
   }
+  if (datagram)
+    return true;
   const net::ip::address wildcard = address.is_v4()
       ? net::ip::address(net::ip::address_v4::any())
       : net::ip::address(net::ip::address_v6::any());
-  const bool probe_bound = probe_bind(family, type, wildcard, port, bind_ec);
-  if (!probe_bound && !is_conflict(bind_ec))
-  {
+  if (probe_bind(family, type, wildcard, port, bind_ec))
+    return true;
+  if (!is_conflict(bind_ec))
     ec = bind_ec;
-    return false;
-  }
-  ec.clear();
-  return probe_bound;
+  return false;
 }
 
 /// After a bind made with the exclusive options already set (by a
 /// portguard path): whether the bind itself proves the socket alone.
 /// POSIX: yes, if SO_REUSEADDR was off for it. Windows: yes for a
-/// wildcard; for a specific address only once a probe shows no wildcard
-/// socket beside it.
+/// wildcard; for a specific address only once the probe (TCP) or the table
+/// (UDP) shows no wildcard socket beside it.
 inline bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
     error_code& ec)
 {
@@ -128,7 +145,11 @@ inline bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
   const net::ip::address address = bound_address(s, port);
   if (address.is_unspecified())
     return true;
-  return probe_shows_alone(s, ec);
+  if (!probe_shows_alone(s, ec) || ec)
+    return false;
+  if (socket_type(s, ec) != SOCK_DGRAM || ec)
+    return !ec;
+  return table_shows_alone(s, holder_scope::all, exclusivity::best_effort, ec);
 }
 
 /// Verifies a socket whose bind proved nothing (it needed SO_REUSEADDR
@@ -136,8 +157,12 @@ inline bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
 /// its port alone. Fails under exclusivity::required as table_shows_alone.
 inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
 {
+  holder_scope scope = holder_scope::all;
   if (exclusive_option_may_be_inert)
   {
+    // Windows lists no bound, not listening TCP socket; the probe stands in
+    // for that part of the table.
+    scope = holder_scope::listeners;
     const bool alone = probe_shows_alone(s, ec);
     if (ec)
       return false;
@@ -148,7 +173,7 @@ inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
       return false;
     }
   }
-  return table_shows_alone(s, holder_scope::all, policy, ec);
+  return table_shows_alone(s, scope, policy, ec);
 }
 
 /// is_exclusive(): the socket's options keep rivals out, and nobody else
@@ -195,14 +220,20 @@ inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
   bound_address(s, port);
   if (port == 0)
     return true;
-  if (exclusive_option_may_be_inert && !proven)
+  holder_scope scope = proven ? holder_scope::listeners : holder_scope::all;
+  if (exclusive_option_may_be_inert)
   {
-    const bool alone = probe_shows_alone(s, ec);
-    if (ec || !alone)
-      return false;
+    // Windows lists no bound, not listening TCP socket; the probe (or the
+    // proof of a portguard bind) stands in for that part of the table.
+    if (!proven)
+    {
+      const bool probed_alone = probe_shows_alone(s, ec);
+      if (ec || !probed_alone)
+        return false;
+    }
+    scope = holder_scope::listeners;
   }
-  const bool alone = table_shows_alone(s,
-      proven ? holder_scope::listeners : holder_scope::all, exclusivity::required, ec);
+  const bool alone = table_shows_alone(s, scope, exclusivity::required, ec);
   if (ec == error::port_shared)
     ec.clear(); // others hold the port: the answer is "no", not an error
   return alone;
