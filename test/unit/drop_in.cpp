@@ -161,9 +161,6 @@ std::vector<drop_in_cell> all_cells()
   std::vector<drop_in_cell> cells;
   for (style how : {style::asio_http_server, style::beast_listener})
     for (stage until : {stage::bound, stage::listening})
-#if !defined(_WIN32)
-      if (until == stage::listening)
-#endif
       for (bool v6 : {false, true})
         for (hijack h : {hijack::specific_over_wildcard, hijack::reuse_over_reuse})
           for (identity who : {identity::same_process, identity::same_user})

@@ -116,9 +116,11 @@ inline void keep_overlapping(std::vector<port_holder>& holders,
 }
 
 /// The holders of the socket's local port that overlap its address, but
-/// not the socket itself. `invalid_argument` if the socket is not bound.
+/// not the socket itself (`exclude_self`: a connection is never among the
+/// holders, so there is nothing to take out). `invalid_argument` if the
+/// socket is not bound.
 inline void read_other_holders(native_socket s, holder_scope scope,
-    port_holders& out, error_code& ec)
+    port_holders& out, error_code& ec, bool exclude_self = true)
 {
   out.sockets.clear();
   out.complete = false;
@@ -138,6 +140,8 @@ inline void read_other_holders(native_socket s, holder_scope scope,
   if (ec)
     return;
   keep_overlapping(out.sockets, address, address.is_v6() && is_v6_only(s));
+  if (!exclude_self)
+    return;
   const std::uint64_t identity = socket_identity(s);
   const auto self = std::find_if(out.sockets.begin(), out.sockets.end(),
       [&](const port_holder& h) { return is_same_socket(h, s, identity); });

@@ -168,8 +168,12 @@ inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
       return false;
     if (!alone)
     {
+      // A wildcard socket whose exclusive option took no effect, or one
+      // that shares its port.
+      unsigned short port = 0;
+      const bool wildcard = bound_address(s, port).is_unspecified();
       if (policy == exclusivity::required)
-        ec = error::port_shared;
+        ec = wildcard ? error::not_exclusive : error::port_shared;
       return false;
     }
   }
@@ -192,8 +196,11 @@ inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
     return false;
   if (type == SOCK_STREAM && is_connected(s))
   {
+    // Windows lists listeners only; a connection's port is judged by them.
     port_holders holders;
-    read_other_holders(s, holder_scope::all, holders, ec);
+    read_other_holders(s, exclusive_option_may_be_inert ? holder_scope::listeners
+                                                        : holder_scope::all,
+        holders, ec, false);
     if (ec)
       return false;
     // Every holder of a connection's port must be a listener of this
@@ -236,6 +243,13 @@ inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
   const bool alone = table_shows_alone(s, scope, exclusivity::required, ec);
   if (ec == error::port_shared)
     ec.clear(); // others hold the port: the answer is "no", not an error
+  else if (ec && proven)
+  {
+    // The table cannot be read (a sandbox refusing netlink): the proof of
+    // the socket's own bind stands.
+    ec.clear();
+    return true;
+  }
   return alone;
 }
 
