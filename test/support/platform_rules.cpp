@@ -21,12 +21,12 @@ bool has_reuse_address(rival_options o)
   return o == rival_options::reuse_address || o == rival_options::both;
 }
 
+#if !defined(_WIN32)
 bool has_reuse_port(rival_options o)
 {
   return o == rival_options::reuse_port || o == rival_options::both;
 }
 
-#if !defined(_WIN32)
 using reuse_port = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 #endif
 
