@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ python3 pkg-config doxygen
-  libboost1.81-dev libasio-dev
+  libboost1.81-dev libboost-test1.81-dev libasio-dev
   clang libclang-rt-14-dev
   g++-mingw-w64-x86-64-posix wine64
 )
