@@ -2,7 +2,9 @@
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
 # Installs what portguard's demo and tests need on Debian 12, if missing.
-# Runs as root (or through sudo when available).
+# Runs as root (or through sudo when available). The Boost 1.74 headers of
+# the compatibility stage are not installed: scripts/stages/15-compat.sh
+# downloads libboost1.74-dev and unpacks it into build/deps.
 set -euo pipefail
 
 packages=(
