@@ -1,41 +1,101 @@
 #!/usr/bin/env bash
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
-# Regenerates the observed matrices in docs/platforms.md: runs
-# `portguard-probe --matrix --markdown` natively on Linux and, as a Windows
-# build, under Wine, and replaces everything between
+# Regenerates the generated parts of docs/platforms.md:
+# - the rules tables, printed from portguard::rules (port_rules.hpp) by
+#   build/default/test/portguard_rules_tables, between
+#   <!-- BEGIN GENERATED RULES -->  and  <!-- END GENERATED RULES -->;
+# - the observed matrices: runs `portguard-probe --matrix --markdown`
+#   natively on Linux and, as a Windows build, under Wine, and replaces
+#   everything between
 #   <!-- BEGIN GENERATED MATRIX -->  and  <!-- END GENERATED MATRIX -->
-# with the two tables, stamped with OS, kernel, Wine, Boost and compilers.
+#   with the two tables, stamped with OS, kernel, Wine, Boost and compilers.
 #
-#   scripts/gen-platforms.sh            build both probes if needed, regenerate
+#   scripts/gen-platforms.sh            build what is needed, regenerate both
 #   scripts/gen-platforms.sh --linux    Linux only (keeps nothing from Wine)
+#   scripts/gen-platforms.sh --rules    the rules tables only (no probes)
 #   scripts/gen-platforms.sh --check    regenerate into a temporary copy and
 #                                       fail if the tables differ from the file
 #
 # Probes: build/default/src/portguard-probe and
 # build/windows/src/portguard-probe.exe (built through the `default` and
 # `windows` presets when missing); override with PORTGUARD_PROBE and
-# PORTGUARD_PROBE_EXE (and the file with PORTGUARD_PLATFORMS_DOC). Run as root to include the `nobody` rival column.
+# PORTGUARD_PROBE_EXE (and the file with PORTGUARD_PLATFORMS_DOC). The
+# rules printer is always rebuilt (preset `default`, target
+# portguard_rules_tables) unless PORTGUARD_RULES_TABLES names one. Run as
+# root to include the `nobody` rival column.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 doc=${PORTGUARD_PLATFORMS_DOC:-docs/platforms.md}
 begin='<!-- BEGIN GENERATED MATRIX -->'
 end='<!-- END GENERATED MATRIX -->'
+rules_begin='<!-- BEGIN GENERATED RULES -->'
+rules_end='<!-- END GENERATED RULES -->'
 windows=1
 check=0
+rules_only=0
 for arg in "$@"; do
   case $arg in
     --linux) windows=0 ;;
+    --rules) rules_only=1 ;;
     --check) check=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gen-platforms: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
 
-if [ ! -f "$doc" ] || ! grep -qF "$begin" "$doc" || ! grep -qF "$end" "$doc"; then
-  echo "gen-platforms: $doc needs the lines '$begin' and '$end'" >&2
-  exit 2
+for marker in "$begin" "$end" "$rules_begin" "$rules_end"; do
+  if [ ! -f "$doc" ] || ! grep -qF "$marker" "$doc"; then
+    echo "gen-platforms: $doc needs the line '$marker'" >&2
+    exit 2
+  fi
+done
+
+# --- The rules tables ----------------------------------------------------------
+rules_tables=${PORTGUARD_RULES_TABLES:-}
+if [ -z "$rules_tables" ]; then
+  rules_tables=build/default/test/portguard_rules_tables
+  [ -f build/default/CMakeCache.txt ] || cmake --preset default >/dev/null
+  cmake --build --preset default --target portguard_rules_tables >/dev/null
+fi
+rules_block=$(mktemp)
+block=$(mktemp)
+trap 'rm -f "$block" "$rules_block"' EXIT
+"$rules_tables" >"$rules_block"
+
+# Replaces the lines from marker $2 to marker $3 in file $1 with file $4.
+splice() {
+  python3 - "$1" "$4" "$2" "$3" <<'PY'
+import sys
+path, block_path, begin, end = sys.argv[1:]
+text = open(path, encoding="utf-8").read()
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+block = open(block_path, encoding="utf-8").read().rstrip("\n")
+open(path, "w", encoding="utf-8").write(head + block + tail)
+PY
+}
+
+if [ "$rules_only" = 1 ]; then
+  if [ "$check" = 1 ]; then
+    copy=$(mktemp)
+    cp "$doc" "$copy"
+    splice "$copy" "$rules_begin" "$rules_end" "$rules_block"
+    if cmp -s "$doc" "$copy"; then
+      echo "gen-platforms: the rules tables in $doc are current"
+      rm -f "$copy"
+    else
+      diff "$doc" "$copy" | head -20 >&2 || true
+      echo "gen-platforms: the rules tables in $doc are stale; run scripts/gen-platforms.sh --rules" >&2
+      rm -f "$copy"
+      exit 1
+    fi
+  else
+    splice "$doc" "$rules_begin" "$rules_end" "$rules_block"
+    echo "gen-platforms: regenerated the rules tables in $doc"
+  fi
+  exit 0
 fi
 
 linux_probe=${PORTGUARD_PROBE:-build/default/src/portguard-probe}
@@ -84,8 +144,6 @@ if [ "$windows" = 1 ]; then
   mingw=$(x86_64-w64-mingw32-g++-posix --version 2>/dev/null | head -n1)
 fi
 
-block=$(mktemp)
-trap 'rm -f "$block"' EXIT
 {
   echo "$begin"
   echo "<!-- Written by scripts/gen-platforms.sh: edit the script, not this block. -->"
@@ -114,23 +172,11 @@ trap 'rm -f "$block"' EXIT
   echo "$end"
 } >"$block"
 
-# Replaces the lines from $begin to $end in $1 with the block.
-splice() {
-  python3 - "$1" "$block" "$begin" "$end" <<'PY'
-import sys
-path, block_path, begin, end = sys.argv[1:]
-text = open(path, encoding="utf-8").read()
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-block = open(block_path, encoding="utf-8").read().rstrip("\n")
-open(path, "w", encoding="utf-8").write(head + block + tail)
-PY
-}
-
 if [ "$check" = 1 ]; then
   copy=$(mktemp)
   cp "$doc" "$copy"
-  splice "$copy"
+  splice "$copy" "$rules_begin" "$rules_end" "$rules_block"
+  splice "$copy" "$begin" "$end" "$block"
   # Compare the tables only: stamps (date, commit, versions) may differ.
   tables() { grep '^|' "$1" | grep -vE '^\| (OS|Kernel|Wine|Boost|Compiler) \|' || true; }
   if diff <(tables "$doc") <(tables "$copy"); then
@@ -143,6 +189,7 @@ if [ "$check" = 1 ]; then
     exit 1
   fi
 else
-  splice "$doc"
-  echo "gen-platforms: regenerated the matrices in $doc"
+  splice "$doc" "$rules_begin" "$rules_end" "$rules_block"
+  splice "$doc" "$begin" "$end" "$block"
+  echo "gen-platforms: regenerated the rules tables and the matrices in $doc"
 fi

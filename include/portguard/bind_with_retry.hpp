@@ -121,6 +121,15 @@ void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
   });
 }
 
+/// Opens, binds and listens a secure acceptor, retrying with the default
+/// retry_options.
+template <typename Protocol, typename Executor>
+void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
+    const typename Protocol::endpoint& endpoint, error_code& ec)
+{
+  portguard::bind_with_retry(acceptor, endpoint, retry_options(), ec);
+}
+
 /// Binds an acceptor or UDP socket with exclusive_bind(), retrying while the
 /// port is still held.
 /**
@@ -151,6 +160,16 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
     const retry_options& retry, error_code& ec)
 {
   portguard::bind_with_retry(socket, endpoint, retry, exclusivity::required, ec);
+}
+
+/// Binds with exclusive_bind() under exclusivity::required, retrying with
+/// the default retry_options.
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket> && !detail::is_secure_acceptor_v<Socket>>
+bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    error_code& ec)
+{
+  portguard::bind_with_retry(socket, endpoint, retry_options(), exclusivity::required, ec);
 }
 
 /// Binds (and, for a secure acceptor, listens), retrying (throwing form).

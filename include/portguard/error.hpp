@@ -40,7 +40,18 @@ enum class error
   /// An adopted native handle is not of the socket type or address family
   /// the protocol expects (for example a datagram socket given to an
   /// acceptor).
-  wrong_socket_type
+  wrong_socket_type,
+
+  /// Another socket already holds the port on an overlapping address (a
+  /// squatter that bound first, or a sharer that joined). Under
+  /// exclusivity::required the operation fails and closes the socket;
+  /// portguard::holders_of() names the holder.
+  port_shared,
+
+  /// The operating system's socket table could not show who holds the port
+  /// (netlink refused, or a kernel that does not list bound sockets), and
+  /// exclusivity::required needs to know.
+  holders_unknown
 };
 
 namespace detail {
@@ -54,6 +65,14 @@ namespace detail {
 class error_category_impl : public error_category
 {
 public:
+#if !defined(PORTGUARD_STANDALONE_ASIO)
+  /// Boost.System compares categories by this id, so a code made in one
+  /// module (a DLL) equals the same code made in another.
+  error_category_impl() noexcept : error_category(0xd1b5a9e5f0c3a701ULL) {}
+#endif
+  /// Virtual, as for any class with virtual functions.
+  virtual ~error_category_impl() = default;
+
   const char* name() const noexcept override { return "portguard"; }
 
   std::string message(int value) const override
@@ -61,26 +80,25 @@ public:
     switch (static_cast<error>(value))
     {
     case error::option_refused:
-      return "the operating system refused the exclusive address option, so "
-             "the port could be shared; nothing was bound (use "
-             "exclusivity::best_effort to go on without it)";
+      return "the OS refused the exclusive-address option; use exclusivity::best_effort "
+             "to go on without it";
     case error::conflicting_option:
-      return "the option conflicts with exclusive address use; set "
-             "exclusive_address_use on a newly opened socket before bind "
-             "(open, set_option, bind, listen) or use portguard::secure_acceptor, "
-             "and do not set reuse_address on Windows";
+      return "the option would let other sockets share the port; leave it out";
     case error::not_exclusive:
-      return "the socket lets other sockets share its port; create it "
-             "exclusive (exclusive_bind or secure_acceptor) or adopt it with "
-             "exclusivity::best_effort";
+      return "the socket lets others share its port; adopt it with "
+             "exclusivity::best_effort or create it exclusive";
     case error::already_bound:
-      return "the socket is already bound, and exclusivity only takes effect "
-             "when set before bind; use portguard::secure_acceptor, or open a "
-             "new socket, make it exclusive, then bind (and listen)";
+      return "the socket is already bound; make it exclusive between open and bind, "
+             "or use secure_acceptor";
     case error::wrong_socket_type:
-      return "the native socket is not of the type or address family the "
-             "protocol expects (for example a datagram socket given to an "
-             "acceptor, or an IPv4 socket adopted as IPv6)";
+      return "the handle is not a socket of the protocol's type and family; pass the "
+             "matching protocol";
+    case error::port_shared:
+      return "another socket already holds this port; stop it (portguard::holders_of "
+             "names it) or use exclusivity::best_effort";
+    case error::holders_unknown:
+      return "the OS socket table cannot show who holds the port; use Linux 6.8+ with "
+             "sock_diag, or exclusivity::best_effort";
     }
     return "unknown portguard error";
   }

@@ -9,6 +9,7 @@
 
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
+#include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_traits.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
@@ -80,14 +81,30 @@ make_exclusive(Socket& socket, exclusivity policy = exclusivity::required)
  * portguard::make_exclusive(socket, policy);
  * socket.bind(endpoint);
  * @endcode
- * If this function opened the socket and any later step fails, it closes
- * the socket again, so nothing stays open or bound. It never sets
- * SO_REUSEADDR, and an acceptor is left bound, not listening.
+ * and it checks who holds the port: the bind itself is the proof where it
+ * can be (see portguard::secure_acceptor). On POSIX a TCP acceptor that
+ * has SO_REUSEADDR (set by the caller for restarts) is bound without it
+ * first; only if that fails with "address in use" (TIME_WAIT entries of a
+ * previous run) is it bound with it, and the socket table is read to tell
+ * those entries from a socket that shares the port. SO_REUSEADDR is on
+ * again afterwards, as the caller left it, so until the caller listens a
+ * rival could still join the bound acceptor (is_exclusive() says false
+ * until then); portguard::secure_acceptor closes that window.
+ *
+ * It never turns SO_REUSEADDR on, and an acceptor is left bound, not
+ * listening. If this function opened the socket and any step fails, it
+ * closes the socket again, so nothing stays open or bound. Under
+ * exclusivity::required, a socket whose port turns out to be held by
+ * someone else is closed whoever opened it (a bound socket cannot be
+ * unbound).
  *
  * @param socket A `basic_socket_acceptor` (TCP) or `basic_datagram_socket` (UDP).
  * @param endpoint The local endpoint to bind.
- * @param policy What to do if the operating system refuses the option.
- * @param ec Set to indicate what error occurred, if any.
+ * @param policy What to do if the operating system refuses the option, or
+ * another socket already holds the port.
+ * @param ec Set to indicate what error occurred, if any; besides the
+ * operating system's errors and those of make_exclusive(),
+ * portguard::error::port_shared and portguard::error::holders_unknown.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -108,9 +125,18 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
     detail::exclusive_open(socket.native_handle(),
         detail::is_datagram_v<Socket>, policy, ec);
   }
+  // POSIX: the caller's SO_REUSEADDR (TCP only: make_exclusive turned it
+  // off for UDP) is kept off for the bind, so the bind proves the socket
+  // alone, and given back after.
+  const bool reuse_wanted = !ec && !detail::reuse_address_is_emulated
+      && detail::reuse_address_is_set(socket.native_handle());
+  if (reuse_wanted)
+    detail::set_reuse_address(socket.native_handle(), false, ec);
   if (!ec)
-    socket.bind(endpoint, ec);
-  if (ec && opened_here)
+    detail::bind_verified(socket, endpoint, reuse_wanted, policy, ec);
+  if (!ec && reuse_wanted)
+    detail::set_reuse_address(socket.native_handle(), true, ec);
+  if (ec && opened_here && socket.is_open())
   {
     error_code ignored;
     socket.close(ignored);

@@ -8,27 +8,19 @@
 #define PORTGUARD_GRACEFUL_CLOSE_HPP
 
 #include <portguard/detail/config.hpp>
-#include <portguard/detail/platform.hpp>
 
 #if defined(PORTGUARD_STANDALONE_ASIO)
 #  include <asio/async_result.hpp>
 #  include <asio/basic_stream_socket.hpp>
-#  include <asio/buffer.hpp>
-#  include <asio/compose.hpp>
-#  include <asio/post.hpp>
-#  include <asio/steady_timer.hpp>
 #else
 #  include <boost/asio/async_result.hpp>
 #  include <boost/asio/basic_stream_socket.hpp>
-#  include <boost/asio/buffer.hpp>
-#  include <boost/asio/compose.hpp>
-#  include <boost/asio/post.hpp>
-#  include <boost/asio/steady_timer.hpp>
 #endif
 
 #include <chrono>
 #include <cstddef>
-#include <memory>
+#include <type_traits>
+#include <utility>
 
 PORTGUARD_NAMESPACE_BEGIN
 
@@ -41,6 +33,55 @@ struct drain_limits
   /// The longest time to wait for the peer to end its side.
   std::chrono::milliseconds max_time = std::chrono::milliseconds(1000);
 };
+
+namespace detail {
+
+// The stream socket of what graceful_close() is given: an Asio stream socket
+// (or a type derived from one), or an object whose `socket()` returns one,
+// such as Beast's `basic_stream` (`tcp_stream`). Beast is never included.
+template <typename Protocol, typename Executor>
+net::basic_stream_socket<Protocol, Executor>& stream_socket(
+    net::basic_stream_socket<Protocol, Executor>& socket, long) noexcept
+{
+  return socket;
+}
+
+template <typename Stream>
+auto stream_socket(Stream& stream, int) noexcept
+    -> decltype(detail::stream_socket(stream.socket(), 0L))
+{
+  return stream.socket();
+}
+
+template <typename Stream>
+using stream_socket_t = std::remove_reference_t<
+    decltype(detail::stream_socket(std::declval<Stream&>(), 0))>;
+
+// `T` when `Stream` is something graceful_close() accepts.
+template <typename Stream, typename T>
+using if_stream_t = std::conditional_t<true, T, stream_socket_t<Stream>>;
+
+template <typename Socket>
+class initiate_graceful_close;
+
+// The initiating function's return type, as Asio's own operations spell it.
+template <typename Stream, typename CompletionToken>
+using graceful_close_result_t = decltype(
+    net::async_initiate<CompletionToken, void(error_code, std::size_t)>(
+        std::declval<initiate_graceful_close<stream_socket_t<Stream>>>(),
+        std::declval<CompletionToken&>(), std::declval<drain_limits>()));
+
+// The default token of the stream socket's executor.
+template <typename Stream>
+using default_token_t =
+    net::default_completion_token_t<typename stream_socket_t<Stream>::executor_type>;
+
+// Keeps `async_graceful_close(s, limits)` off the overload without limits.
+template <typename CompletionToken>
+using if_not_limits_t = std::enable_if_t<
+    !std::is_same<std::decay_t<CompletionToken>, drain_limits>::value>;
+
+} // namespace detail
 
 /// Closes a connected stream socket so that the connection ends cleanly.
 /**
@@ -63,7 +104,9 @@ struct drain_limits
  * calling thread blocks for at most `limits.max_time` (plus one read).
  * Call it when no other operation is pending on the socket.
  *
- * @param socket A connected stream socket.
+ * @param stream A connected `net::basic_stream_socket` (such as
+ * `tcp::socket`), or an object whose `socket()` member returns one (such as
+ * Beast's `tcp_stream`); its socket is the one closed.
  * @param limits How long to wait and how much to read at most.
  * @param ec Cleared if the peer ended the connection within the limits;
  * `net::error::timed_out` if `limits.max_time` passed first;
@@ -72,62 +115,13 @@ struct drain_limits
  * that has no connection; otherwise the error of the failed step.
  * @returns The number of bytes read and discarded.
  */
-template <typename Protocol, typename Executor>
-std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
-    const drain_limits& limits, error_code& ec)
-{
-  ec.clear();
-  if (!socket.is_open())
-  {
-    ec = net::error::bad_descriptor;
-    return 0;
-  }
-  std::size_t drained = 0;
-  const auto deadline = std::chrono::steady_clock::now() + limits.max_time;
-  socket.shutdown(net::socket_base::shutdown_send, ec);
-  if (!ec)
-    socket.non_blocking(true, ec);
-  char discard[4096];
-  while (!ec)
-  {
-    drained += socket.read_some(net::buffer(discard), ec);
-    if (ec == net::error::eof)
-    {
-      ec.clear(); // the peer ended its side: done
-      break;
-    }
-    if (drained > limits.max_bytes)
-    {
-      ec = net::error::message_size;
-      break;
-    }
-    if (ec != net::error::would_block && ec != net::error::try_again)
-      continue; // read again after data, stop on any other error
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0)
-    {
-      ec = net::error::timed_out;
-      break;
-    }
-    // Wait until readable or the deadline, as Asio's own blocking reads do.
-    ec.clear();
-    detail::wait_readable(socket.native_handle(), static_cast<int>(left.count()), ec);
-    if (ec == net::error::interrupted)
-      ec.clear();
-  }
-  error_code ignored;
-  socket.close(ignored);
-  return drained;
-}
+template <typename Stream>
+detail::if_stream_t<Stream, std::size_t> graceful_close(Stream& stream,
+    const drain_limits& limits, error_code& ec);
 
 /// Closes a connected stream socket gracefully, within the default drain_limits.
-template <typename Protocol, typename Executor>
-std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
-    error_code& ec)
-{
-  return portguard::graceful_close(socket, drain_limits(), ec);
-}
+template <typename Stream>
+detail::if_stream_t<Stream, std::size_t> graceful_close(Stream& stream, error_code& ec);
 
 /// Closes a connected stream socket gracefully (throwing form).
 /**
@@ -135,141 +129,61 @@ std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
  *
  * @throws system_error Thrown on failure, naming "graceful_close".
  */
-template <typename Protocol, typename Executor>
-std::size_t graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
-    const drain_limits& limits = drain_limits())
-{
-  error_code ec;
-  const std::size_t drained = portguard::graceful_close(socket, limits, ec);
-  detail::throw_if(ec, "graceful_close");
-  return drained;
-}
-
-namespace detail {
-
-/// The composed operation behind async_graceful_close(): a chain of reads
-/// that owns the operation, and a timer that only cancels the socket.
-template <typename Socket>
-class graceful_close_op
-{
-  struct state
-  {
-    state(Socket& s, const drain_limits& l)
-      : socket(s), limits(l), timer(s.get_executor())
-    {
-    }
-    Socket& socket;
-    drain_limits limits;
-    net::steady_timer timer;
-    error_code early_error;
-    std::size_t drained = 0;
-    bool done = false;
-    bool timed_out = false;
-    char buffer[4096];
-  };
-
-public:
-  graceful_close_op(Socket& socket, const drain_limits& limits)
-    : state_(std::make_shared<state>(socket, limits))
-  {
-  }
-
-  template <typename Self>
-  void operator()(Self& self, error_code ec = {}, std::size_t n = 0)
-  {
-    state& st = *state_;
-    switch (phase_)
-    {
-    case starting:
-      if (!st.socket.is_open())
-        st.early_error = net::error::bad_descriptor;
-      else
-        st.socket.shutdown(net::socket_base::shutdown_send, st.early_error);
-      if (st.early_error)
-      {
-        // Never complete inside the initiating function.
-        phase_ = failing;
-        net::post(st.socket.get_executor(), std::move(self));
-        return;
-      }
-      phase_ = reading;
-      st.timer.expires_after(st.limits.max_time);
-      st.timer.async_wait([s = state_](const error_code& timer_ec) {
-        if (timer_ec || s->done)
-          return;
-        s->timed_out = true;
-        error_code ignored;
-        s->socket.cancel(ignored);
-      });
-      st.socket.async_read_some(net::buffer(st.buffer), std::move(self));
-      return;
-    case failing:
-      finish(self, st.early_error);
-      return;
-    case reading:
-      st.drained += n;
-      if (ec == net::error::eof)
-        finish(self, error_code());
-      else if (st.timed_out)
-        finish(self, net::error::timed_out);
-      else if (ec)
-        finish(self, ec);
-      else if (st.drained > st.limits.max_bytes)
-        finish(self, net::error::message_size);
-      else
-        st.socket.async_read_some(net::buffer(st.buffer), std::move(self));
-      return;
-    }
-  }
-
-private:
-  template <typename Self>
-  void finish(Self& self, const error_code& ec)
-  {
-    state& st = *state_;
-    st.done = true;
-    st.timer.cancel();
-    error_code ignored;
-    st.socket.close(ignored);
-    const error_code result = ec;
-    const std::size_t drained = st.drained;
-    self.complete(result, drained);
-  }
-
-  std::shared_ptr<state> state_;
-  enum { starting, failing, reading } phase_ = starting;
-};
-
-} // namespace detail
+template <typename Stream>
+detail::if_stream_t<Stream, std::size_t> graceful_close(Stream& stream,
+    const drain_limits& limits = drain_limits());
 
 /// Closes a connected stream socket gracefully, asynchronously.
 /**
  * The asynchronous form of graceful_close(): shuts down sending, reads and
  * discards until the peer ends its side within `limits` (a timer on the
  * socket's executor bounds the time), then closes the socket. The socket is
- * closed when the handler runs, whatever happened.
+ * closed when the handler runs, whatever happened. The operation starts on
+ * the handler's associated executor, never inside this function.
  *
- * As with every operation on an Asio socket, no other operation may run on
- * the socket meanwhile, and on a multi-threaded `io_context` the socket's
- * executor must be a strand (the internal timer runs on it too).
+ * Every step of the operation (each read, the timer's expiry, a
+ * cancellation) runs on the handler's associated executor, which defaults
+ * to the socket's. As with every operation on an Asio socket, no other
+ * operation may run on the socket meanwhile, and on a multi-threaded
+ * `io_context` that executor must be a strand: bind the handler to one
+ * (`bind_executor`), or give the socket one.
  *
- * @param socket A connected stream socket; it must outlive the operation.
+ * The operation's state is allocated with the handler's associated
+ * allocator. Where Asio has per-operation cancellation (Boost 1.77,
+ * standalone Asio 1.19 and later), emitting `cancellation_type::terminal` or
+ * `partial` on the handler's associated cancellation slot ends the drain:
+ * the handler gets `net::error::operation_aborted` and the socket is closed.
+ *
+ * @param stream A connected stream socket, or an object whose `socket()`
+ * returns one (such as Beast's `tcp_stream`); it must outlive the operation.
  * @param limits How long to wait and how much to read at most.
  * @param token The completion token. The handler's signature is
  * `void(error_code ec, std::size_t bytes_discarded)`, with the codes of
- * graceful_close().
+ * graceful_close() and `operation_aborted` when cancelled.
  */
-template <typename Protocol, typename Executor,
-    typename CompletionToken = net::default_completion_token_t<Executor>>
-auto async_graceful_close(net::basic_stream_socket<Protocol, Executor>& socket,
-    const drain_limits& limits,
-    CompletionToken&& token = net::default_completion_token_t<Executor>())
-{
-  using socket_type = net::basic_stream_socket<Protocol, Executor>;
-  return net::async_compose<CompletionToken, void(error_code, std::size_t)>(
-      detail::graceful_close_op<socket_type>(socket, limits), token, socket);
-}
+template <typename Stream,
+    PORTGUARD_COMPLETION_TOKEN_FOR(void(error_code, std::size_t)) CompletionToken
+        = detail::default_token_t<Stream>>
+auto async_graceful_close(Stream& stream, const drain_limits& limits,
+    CompletionToken&& token = detail::default_token_t<Stream>())
+    -> detail::graceful_close_result_t<Stream, CompletionToken>;
+
+/// Closes a connected stream socket gracefully and asynchronously, within the default drain_limits.
+/**
+ * @param stream A connected stream socket, or an object whose `socket()`
+ * returns one; it must outlive the operation.
+ * @param token The completion token, as for the form with limits.
+ */
+template <typename Stream,
+    PORTGUARD_COMPLETION_TOKEN_FOR(void(error_code, std::size_t)) CompletionToken
+        = detail::default_token_t<Stream>,
+    typename = detail::if_not_limits_t<CompletionToken>>
+auto async_graceful_close(Stream& stream,
+    CompletionToken&& token = detail::default_token_t<Stream>())
+    -> detail::graceful_close_result_t<Stream, CompletionToken>;
 
 PORTGUARD_NAMESPACE_END
+
+#include <portguard/impl/graceful_close.hpp>
 
 #endif // PORTGUARD_GRACEFUL_CLOSE_HPP

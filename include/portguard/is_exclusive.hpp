@@ -10,25 +10,44 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_traits.hpp>
+#include <portguard/detail/verify.hpp>
 
 #include <type_traits>
 
 PORTGUARD_NAMESPACE_BEGIN
 
-/// Whether a rival could share the port of a live socket, judged from its options.
+/// Whether a live socket holds its port alone and no rival could join it.
 /**
- * Reads the socket's options and applies this platform's rule:
- * - **Windows:** exclusive if SO_EXCLUSIVEADDRUSE is on.
- * - **POSIX:** exclusive if SO_REUSEPORT is off and either SO_REUSEADDR is
- *   off or the socket is a listening TCP socket (a bound-but-not-listening
- *   TCP socket with SO_REUSEADDR, or a UDP socket with SO_REUSEADDR, can be
- *   bound again by any user).
+ * Two halves, both needed for `true`:
+ * - **Its options** keep rivals out, by this platform's rule. Windows:
+ *   SO_EXCLUSIVEADDRUSE on. POSIX: SO_REUSEPORT off, and SO_REUSEADDR off
+ *   unless the socket is a listening TCP socket (a bound-but-not-listening
+ *   TCP socket, or a UDP socket, with SO_REUSEADDR can be bound again by
+ *   any user).
+ * - **Nobody else holds its port now**, by the operating system's socket
+ *   table (see portguard::holders_of()): flags set today say nothing about
+ *   a socket that joined while they were off, or that bound first. On
+ *   Windows, where SO_EXCLUSIVEADDRUSE set after bind reads back on while it
+ *   protects nothing, a probe bind (a socket bound next to it without
+ *   options and closed at once) shows whether it took effect.
  *
- * At most three getsockopt calls.
+ * An unbound socket is judged by its options alone. A connected TCP socket
+ * (one accepted from a listener) is judged by the port it is on: true when
+ * every socket holding that port is a listener of this process whose
+ * options keep rivals out (on Windows: a listener of this process).
+ *
+ * Cost: three getsockopt calls, then on Linux a read of the socket table
+ * (a UDP lookup is cheap; a TCP one walks the kernel's bind table, about
+ * 0.2 ms on an idle host and more under load; a portguard::secure_acceptor
+ * that proved itself alone looks up listeners only). On Windows add a
+ * probe bind and the IP Helper tables.
  *
  * @param socket An open acceptor or socket.
- * @param ec Set to indicate what error occurred, if any (a closed socket
- * gives `bad_descriptor`). The result is false on error.
+ * @param ec Set to indicate what error occurred, if any: `bad_descriptor`
+ * for a closed socket; portguard::error::holders_unknown when the options
+ * are right but the socket table cannot show every holder (Linux before
+ * 6.8 does not list bound TCP sockets; netlink refused in a sandbox). The
+ * result is false on error.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_inspectable_v<Socket>, bool>
@@ -39,10 +58,11 @@ is_exclusive(Socket& socket, error_code& ec)
     ec = net::error::bad_descriptor;
     return false;
   }
-  return detail::native_is_exclusive(socket.native_handle(), ec);
+  return detail::is_exclusive_now(socket.native_handle(), false, ec);
 }
 
-/// Whether a rival could share the port of a live socket (throwing form).
+/// Whether a live socket holds its port alone and no rival could join it
+/// (throwing form).
 /**
  * @throws system_error Thrown on failure, naming "is_exclusive".
  */

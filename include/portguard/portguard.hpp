@@ -15,7 +15,10 @@
 #include <portguard/exclusive_bind.hpp>
 #include <portguard/exclusivity.hpp>
 #include <portguard/graceful_close.hpp>
+#include <portguard/holders.hpp>
 #include <portguard/is_exclusive.hpp>
+#include <portguard/port_holder.hpp>
+#include <portguard/port_rules.hpp>
 #include <portguard/secure_acceptor.hpp>
 
 #endif // PORTGUARD_PORTGUARD_HPP

@@ -10,9 +10,12 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/socket_table.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
+#include <portguard/port_holder.hpp>
 
+#include <string>
 #include <type_traits>
 #include <utility>
 
@@ -21,9 +24,9 @@ PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
 /// The endpoint constructor's sequence in error_code form: open (exclusive),
-/// SO_REUSEADDR where the platform allows it and `reuse_addr` asks, bind,
-/// listen. Closes the acceptor again on failure and returns the name of the
-/// step that failed ("" on success).
+/// reuse_address when `reuse_addr` asks, bind, listen. Closes the acceptor
+/// again on failure and returns the name of the step that failed ("" on
+/// success).
 template <typename SecureAcceptor>
 const char* listen_exclusively(SecureAcceptor& acceptor,
     const typename SecureAcceptor::endpoint_type& endpoint, bool reuse_addr,
@@ -33,7 +36,7 @@ const char* listen_exclusively(SecureAcceptor& acceptor,
   acceptor.open(endpoint.protocol(), ec);
   if (ec)
     return ec.category() == category() ? "exclusive_address_use" : "open";
-  if (reuse_address_on_listen && reuse_addr)
+  if (reuse_addr)
   {
     acceptor.set_option(net::socket_base::reuse_address(true), ec);
     step = "set_option";
@@ -45,6 +48,7 @@ const char* listen_exclusively(SecureAcceptor& acceptor,
   }
   if (!ec)
   {
+    between_bind_and_listen();
     acceptor.listen(net::socket_base::max_listen_connections, ec);
     step = "listen";
   }
@@ -68,14 +72,38 @@ const char* listen_exclusively(SecureAcceptor& acceptor,
  *   bind is exclusive (Windows: SO_EXCLUSIVEADDRUSE on; POSIX: SO_REUSEPORT
  *   off). It sets nothing else.
  * - set_option() refuses options that would let others share the port
- *   (Windows: reuse_address(true); every platform:
- *   exclusive_address_use(false) and, on POSIX, SO_REUSEPORT on) with
- *   portguard::error::conflicting_option. The acceptor stays exclusive.
+ *   (everywhere exclusive_address_use(false); on POSIX SO_REUSEPORT on; on
+ *   Windows SO_EXCLUSIVEADDRUSE off) with
+ *   portguard::error::conflicting_option, judging a hand-made option's bytes
+ *   as the kernel will read them. The acceptor stays exclusive.
+ * - `reuse_address` works as Asio's canonical listener code expects on every
+ *   platform: `set_option(reuse_address(true))` succeeds and
+ *   `get_option(reuse_address)` answers the value last set. On POSIX the
+ *   option reaches the operating system when the acceptor listens (a
+ *   listening socket cannot be shared through SO_REUSEADDR, and it lets a
+ *   server restart while old connections sit in TIME_WAIT); before that it
+ *   stays off, so a bound socket that is not listening yet cannot be
+ *   joined. On Windows, where SO_REUSEADDR would let a rival share the port
+ *   and cannot be combined with SO_EXCLUSIVEADDRUSE, it never reaches the
+ *   operating system: an exclusive Windows socket restarts without it.
+ * - bind() and listen() check who really holds the port, not just the
+ *   flags. A bind made with the exclusive options on (and on POSIX without
+ *   SO_REUSEADDR) is itself the proof that nobody else holds an overlapping
+ *   address. Where it proves nothing (POSIX: the port still had TIME_WAIT
+ *   entries of a previous run, so the bind needed SO_REUSEADDR; Windows: a
+ *   specific address, which may sit beside a wildcard socket) the socket
+ *   table, or a probe bind, is read. Under exclusivity::required a port
+ *   that someone else holds fails with portguard::error::port_shared, and
+ *   one whose holders the platform cannot list with
+ *   portguard::error::holders_unknown; the acceptor is closed then, since a
+ *   bound socket cannot be unbound. portguard::holders_of() names the holder.
  * - assign() and the native-handle constructor check the adopted socket:
  *   under exclusivity::required a socket others could share is refused with
- *   portguard::error::not_exclusive, and one of the wrong type with
+ *   portguard::error::not_exclusive, one whose port someone else holds with
+ *   portguard::error::port_shared, and one of the wrong type with
  *   portguard::error::wrong_socket_type. The caller keeps the handle then.
- * - is_exclusive() tells whether a rival could share the port now.
+ * - is_exclusive() tells whether the acceptor holds its port alone and no
+ *   rival could join it.
  *
  * The exclusivity policy is chosen at construction and defaults to
  * exclusivity::required.
@@ -141,30 +169,26 @@ public:
 
   /// Constructs an exclusive acceptor listening on the endpoint.
   /**
-   * On POSIX this constructor is equivalent to the following code:
+   * This constructor is equivalent to the following code, on every platform:
    * @code
    * basic_secure_acceptor<Protocol> acceptor(ex, policy);
-   * acceptor.open(endpoint.protocol());   // exclusive: SO_REUSEPORT off
+   * acceptor.open(endpoint.protocol());   // exclusive: SO_EXCLUSIVEADDRUSE on
+   *                                       // (Windows), SO_REUSEPORT off (POSIX)
    * if (reuse_addr)
    *   acceptor.set_option(socket_base::reuse_address(true));
    * acceptor.bind(endpoint);
    * acceptor.listen();
    * @endcode
-   * On Windows it is equivalent to the following code; `reuse_addr` never
-   * sets SO_REUSEADDR there, since that would let a rival share the port:
-   * @code
-   * basic_secure_acceptor<Protocol> acceptor(ex, policy);
-   * acceptor.open(endpoint.protocol());   // exclusive: SO_EXCLUSIVEADDRUSE on
-   * acceptor.bind(endpoint);
-   * acceptor.listen();
-   * @endcode
-   * SO_REUSEADDR on a listening TCP socket lets a POSIX server restart while
-   * old connections are in TIME_WAIT, and no rival can share a listening
-   * socket through it.
+   * bind() and listen() check who really holds the port (see the class
+   * description): the bind is the proof where it can be. On POSIX,
+   * SO_REUSEADDR reaches the operating system only once the socket listens,
+   * so the server restarts while old connections are in TIME_WAIT and no
+   * rival can join before. On Windows `reuse_address` is recorded, never
+   * given to the operating system, so the socket stays exclusive.
    *
    * @throws system_error Thrown on failure, naming the step that failed:
-   * "open", "exclusive_address_use", "set_option", "bind" or "listen".
-   * No descriptor stays open.
+   * "open", "exclusive_address_use", "set_option", "bind" or "listen" (and,
+   * for portguard::error::port_shared, the holder). No descriptor stays open.
    */
   basic_secure_acceptor(const executor_type& ex, const endpoint_type& endpoint,
       bool reuse_addr = true, exclusivity policy = exclusivity::required)
@@ -227,7 +251,9 @@ public:
       std::enable_if_t<std::is_convertible<Protocol1, Protocol>::value
           && std::is_convertible<Executor1, Executor>::value, int> = 0>
   basic_secure_acceptor(basic_secure_acceptor<Protocol1, Executor1>&& other)
-    : base_type(std::move(other)), policy_(other.policy())
+    : base_type(std::move(other)), policy_(other.policy_),
+      reuse_address_(other.reuse_address_), bound_(other.bound_),
+      listening_(other.listening_)
   {
   }
 
@@ -238,7 +264,10 @@ public:
   basic_secure_acceptor& operator=(basic_secure_acceptor<Protocol1, Executor1>&& other)
   {
     base_type::operator=(std::move(other));
-    policy_ = other.policy();
+    policy_ = other.policy_;
+    reuse_address_ = other.reuse_address_;
+    bound_ = other.bound_;
+    listening_ = other.listening_;
     return *this;
   }
 
@@ -286,18 +315,94 @@ public:
   /**
    * The handle must be a socket of the protocol's type and, where the
    * platform can tell, its address family (portguard::error::wrong_socket_type
-   * otherwise). Under
-   * exclusivity::required it must also be exclusive by is_exclusive()'s
-   * rule (portguard::error::not_exclusive otherwise). On failure the
-   * acceptor does not take ownership: the caller still owns the handle.
+   * otherwise). Under exclusivity::required its options must also keep
+   * rivals out (portguard::error::not_exclusive otherwise) and, if it is
+   * bound, nobody else may hold its port (portguard::error::port_shared, or
+   * portguard::error::holders_unknown where the socket table cannot tell).
+   * On failure the acceptor does not take ownership: the caller still owns
+   * the handle.
    */
   PORTGUARD_SYNC_OP_VOID assign(const protocol_type& protocol,
       const native_handle_type& native_acceptor, error_code& ec)
   {
-    detail::check_adoptable(native_acceptor, protocol.type(), protocol.family(),
-        policy_, ec);
+    if (this->is_open())
+    {
+      ec = net::error::already_open; // as Asio answers, before looking at the handle
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
+    const bool alone = detail::check_adoptable(native_acceptor, protocol.type(),
+        protocol.family(), policy_, ec);
     if (!ec)
       base_type::assign(protocol, native_acceptor, ec);
+    if (!ec)
+    {
+      reuse_address_ = detail::reuse_address_is_set(native_acceptor);
+      bound_ = detail::bind_result{alone, false};
+      listening_ = detail::is_listening(native_acceptor);
+    }
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Binds the acceptor, checking who else holds the port.
+  /**
+   * @throws system_error Thrown on failure, naming "bind" (and, for
+   * portguard::error::port_shared, the holder).
+   */
+  void bind(const endpoint_type& endpoint)
+  {
+    error_code ec;
+    bind(endpoint, ec);
+    throw_naming_holder(ec, "bind", endpoint);
+  }
+
+  /// Binds the acceptor, checking who else holds the port.
+  /**
+   * See the class description. On POSIX, when `reuse_address` was set and
+   * the port still has TIME_WAIT entries of a previous run, the bind is
+   * made with SO_REUSEADDR and the socket table is read to tell those
+   * entries from a socket that shares the port.
+   *
+   * @param endpoint The local endpoint to bind.
+   * @param ec Set on failure: the operating system's error, or under
+   * exclusivity::required portguard::error::port_shared /
+   * portguard::error::holders_unknown (the acceptor is closed then).
+   */
+  PORTGUARD_SYNC_OP_VOID bind(const endpoint_type& endpoint, error_code& ec)
+  {
+    bound_ = detail::bind_verified(static_cast<base_type&>(*this), endpoint,
+        reuse_address_, policy_, ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Starts listening, checking who else holds the port where the bind
+  /// proved nothing.
+  /**
+   * @throws system_error Thrown on failure, naming "listen".
+   */
+  void listen(int backlog = net::socket_base::max_listen_connections)
+  {
+    error_code ec;
+    listen(backlog, ec);
+    if (ec)
+      throw_naming_holder(ec, "listen", local_endpoint_or_none());
+  }
+
+  /// Starts listening, checking who else holds the port where the bind
+  /// proved nothing.
+  /**
+   * On POSIX, SO_REUSEADDR reaches the operating system here when
+   * `reuse_address` was set.
+   *
+   * @param backlog The maximum length of the queue of pending connections.
+   * @param ec Set on failure: the operating system's error, or under
+   * exclusivity::required portguard::error::port_shared /
+   * portguard::error::holders_unknown (the acceptor is closed then).
+   */
+  PORTGUARD_SYNC_OP_VOID listen(int backlog, error_code& ec)
+  {
+    detail::listen_verified(static_cast<base_type&>(*this), backlog, reuse_address_,
+        policy_, bound_, ec);
+    listening_ = !ec;
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -315,7 +420,9 @@ public:
 
   /// Sets an option, refusing those that would let others share the port.
   /**
-   * @param option The socket option to set.
+   * @param option The socket option to set. `reuse_address` is recorded,
+   * and passed on only where and when it cannot share the port (see the
+   * class description).
    * @param ec portguard::error::conflicting_option if the option would let
    * others share the port (the acceptor stays exclusive); otherwise the
    * operating system's answer.
@@ -325,8 +432,16 @@ public:
       error_code& ec)
   {
     const protocol_type protocol = endpoint_type().protocol();
-    if (detail::option_would_share(option.level(protocol),
-            option.name(protocol), option.data(protocol),
+    const int level = option.level(protocol);
+    const int name = option.name(protocol);
+    int value = 0;
+    if (detail::is_reuse_address_option(level, name)
+        && detail::option_value_as_read(option.data(protocol), option.size(protocol), value))
+    {
+      set_reuse_address(value != 0, ec);
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
+    if (detail::option_would_share(level, name, option.data(protocol),
             option.size(protocol)))
     {
       ec = error::conflicting_option;
@@ -336,7 +451,47 @@ public:
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
-  /// Whether a rival could share the port now (see portguard::is_exclusive()).
+  /// Gets an option (`reuse_address` answers the value last set).
+  /**
+   * @throws system_error Thrown on failure, naming "get_option".
+   */
+  template <typename GettableSocketOption>
+  void get_option(GettableSocketOption& option) const
+  {
+    error_code ec;
+    get_option(option, ec);
+    detail::throw_if(ec, "get_option");
+  }
+
+  /// Gets an option (`reuse_address` answers the value last set).
+  /**
+   * @param option The socket option to read into.
+   * @param ec Set to indicate what error occurred, if any.
+   */
+  template <typename GettableSocketOption>
+  PORTGUARD_SYNC_OP_VOID get_option(GettableSocketOption& option,
+      error_code& ec) const
+  {
+    const protocol_type protocol = endpoint_type().protocol();
+    if (detail::is_reuse_address_option(option.level(protocol), option.name(protocol)))
+    {
+      if (!this->is_open())
+        ec = net::error::bad_descriptor;
+      else
+      {
+        const std::size_t size = option.size(protocol);
+        detail::store_option_value(option.data(protocol), size, reuse_address_);
+        option.resize(protocol, size);
+        ec.clear();
+      }
+      PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+    }
+    base_type::get_option(option, ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Whether the acceptor holds its port alone and no rival could join it
+  /// (see portguard::is_exclusive()).
   /**
    * @throws system_error Thrown on failure (a closed acceptor gives
    * `bad_descriptor`), naming "is_exclusive".
@@ -349,7 +504,14 @@ public:
     return result;
   }
 
-  /// Whether a rival could share the port now; false on error.
+  /// Whether the acceptor holds its port alone and no rival could join it;
+  /// false on error.
+  /**
+   * Once a bind or listen of this acceptor proved it alone, only the
+   * listeners on its port are looked up (a cheap read of the socket table
+   * that catches a SO_REUSEPORT group joined behind its back); otherwise
+   * as portguard::is_exclusive().
+   */
   bool is_exclusive(error_code& ec) const
   {
     auto& self = const_cast<basic_secure_acceptor&>(*this);
@@ -358,13 +520,62 @@ public:
       ec = net::error::bad_descriptor;
       return false;
     }
-    return detail::native_is_exclusive(self.native_handle(), ec);
+    return detail::is_exclusive_now(self.native_handle(), bound_.proven_alone, ec);
   }
 
 private:
+  template <typename, typename>
+  friend class basic_secure_acceptor;
+
+  // Records reuse_address; gives it to the OS only where and when it
+  // cannot share the port (POSIX, listening), and takes it back from the
+  // OS when turned off.
+  void set_reuse_address(bool on, error_code& ec)
+  {
+    if (!this->is_open())
+    {
+      ec = net::error::bad_descriptor;
+      return;
+    }
+    ec.clear();
+    reuse_address_ = on;
+    if (!detail::reuse_address_is_emulated && (listening_ || !on))
+      detail::set_reuse_address(this->native_handle(), on, ec);
+  }
+
+  endpoint_type local_endpoint_or_none() const
+  {
+    error_code ignored;
+    return this->local_endpoint(ignored);
+  }
+
+  // Throws for `ec`, naming the step and, for a shared port, its holders.
+  static void throw_naming_holder(const error_code& ec, const char* step,
+      const endpoint_type& endpoint)
+  {
+    if (!ec)
+      return;
+    std::string what = step;
+    if (ec == error::port_shared)
+    {
+      error_code ignored;
+      port_holders holders;
+      detail::read_holders(endpoint.protocol().protocol(), endpoint.port(),
+          detail::holder_scope::all, holders, ignored);
+      detail::keep_overlapping(holders.sockets, endpoint.address(), false);
+      detail::find_owners(holders.sockets);
+      for (const port_holder& h : holders.sockets)
+        what += (&h == &holders.sockets.front() ? ": held by " : "; ") + detail::describe(h);
+    }
+    throw system_error(ec, what);
+  }
+
   // Opens and applies exclusivity; returns the name of the failed step.
   const char* open_exclusive(const protocol_type& protocol, error_code& ec)
   {
+    reuse_address_ = false;
+    bound_ = detail::bind_result();
+    listening_ = false;
     base_type::open(protocol, ec);
     if (ec)
       return "open";
@@ -382,10 +593,13 @@ private:
   {
     error_code ec;
     const char* step = detail::listen_exclusively(*this, endpoint, reuse_addr, ec);
-    detail::throw_if(ec, step);
+    throw_naming_holder(ec, step, endpoint);
   }
 
   exclusivity policy_;
+  bool reuse_address_ = false; // what reuse_address answers: the caller's wish
+  detail::bind_result bound_;  // what the last bind (or adoption) proved
+  bool listening_ = false;
 };
 
 /// The TCP secure acceptor: a drop-in for `tcp::acceptor`.

@@ -110,7 +110,7 @@ bool run_audit(const command& cmd, audit_report& report, audit_failure& failure)
   report.host = cmd.target.host;
   report.address = *target;
   report.port = cmd.target.port;
-  report.who = {identity::same_process, identity::nobody};
+  report.who = {identity::same_process, identity::other_user};
   const auto rivals = rivals_for(cmd.proto, *target, cmd.target.port);
   for (const identity who : report.who)
   {

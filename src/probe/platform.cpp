@@ -114,8 +114,8 @@ bool specific_bind_shadows_wildcard() noexcept { return true; }
 
 bool is_privileged() noexcept { return false; }
 
-bool run_in_child(child_user, std::size_t, const std::function<void(std::vector<int>&)>&,
-    std::vector<int>&, std::string& why_not)
+bool run_in_child(child_user, const std::function<std::string()>&, std::string&,
+    std::string& why_not)
 {
   why_not = "not tried on Windows: no fork, and no second user account to switch to";
   return false;
@@ -158,11 +158,10 @@ bool specific_bind_shadows_wildcard() noexcept { return false; }
 
 bool is_privileged() noexcept { return ::geteuid() == 0; }
 
-bool run_in_child(child_user user, std::size_t count,
-    const std::function<void(std::vector<int>&)>& work, std::vector<int>& out,
-    std::string& why_not)
+bool run_in_child(child_user user, const std::function<std::string()>& work,
+    std::string& out, std::string& why_not)
 {
-  if (user == child_user::nobody && !is_privileged())
+  if (user == child_user::other_user && !is_privileged())
   {
     why_not = "not root: cannot switch to user nobody";
     return false;
@@ -185,22 +184,21 @@ bool run_in_child(child_user user, std::size_t count,
   {
     ::close(fds[0]);
     // A child that cannot become nobody writes nothing: the parent reports it.
-    if (user == child_user::nobody
+    if (user == child_user::other_user
         && (::setgroups(0, nullptr) != 0 || ::setgid(nobody_id) != 0
             || ::setuid(nobody_id) != 0))
       ::_exit(1);
-    std::vector<int> values;
+    std::string text;
     try
     {
-      work(values);
+      text = work();
     }
     catch (...)
     {
       ::_exit(1);
     }
-    values.resize(count);
-    const char* p = reinterpret_cast<const char*>(values.data());
-    std::size_t left = values.size() * sizeof(int);
+    const char* p = text.data();
+    std::size_t left = text.size();
     while (left > 0)
     {
       const ssize_t n = ::write(fds[1], p, left);
@@ -213,12 +211,11 @@ bool run_in_child(child_user user, std::size_t count,
   }
   ::close(fds[1]);
 
-  out.assign(count, 0);
-  char* p = reinterpret_cast<char*>(out.data());
-  std::size_t left = count * sizeof(int);
+  // Read until the child closes its end (it exits after writing).
+  out.clear();
   const auto deadline = std::chrono::steady_clock::now() + child_time_limit;
   bool failed = false;
-  while (left > 0 && !failed)
+  for (;;)
   {
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now()).count();
@@ -229,17 +226,26 @@ bool run_in_child(child_user user, std::size_t count,
       failed = true;
       break;
     }
-    const ssize_t n = ::read(fds[0], p, left);
-    if (n <= 0)
+    char buffer[4096];
+    const ssize_t n = ::read(fds[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
     {
-      why_not = user == child_user::nobody
-          ? "child process could not switch to user nobody"
-          : "child process failed before answering";
+      why_not = std::string("reading the child's answer failed: ") + std::strerror(errno);
       failed = true;
       break;
     }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+    if (n == 0)
+      break; // end of the answer
+    out.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (!failed && out.empty())
+  {
+    why_not = user == child_user::other_user
+        ? "child process could not switch to user nobody"
+        : "child process failed before answering";
+    failed = true;
   }
   ::close(fds[0]);
   if (failed)

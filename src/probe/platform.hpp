@@ -59,15 +59,16 @@ std::string error_name(const error_code& ec);
 /// Whether this process runs with the privilege to switch users (root).
 bool is_privileged() noexcept;
 
-/// The identities a child process can take.
-enum class child_user { same, nobody };
+/// The identities a child process can take: this user, or the unprivileged
+/// other user nobody (uid and gid 65534).
+enum class child_user { same_user, other_user };
 
-/// Runs `work` in a child process, as user nobody (uid and gid 65534) when
-/// asked, and returns the `count` integers it wrote. Bounded in time. On
-/// failure or where children are not available, returns false and says why.
-bool run_in_child(child_user user, std::size_t count,
-    const std::function<void(std::vector<int>&)>& work, std::vector<int>& out,
-    std::string& why_not);
+/// Runs `work` in a child process, as user nobody when asked, and returns
+/// the text it returned (lines of the wire encoding in docs/reliability.md),
+/// read from a pipe until the child closes it. Bounded in time. On failure
+/// or where children are not available, returns false and says why.
+bool run_in_child(child_user user, const std::function<std::string()>& work,
+    std::string& out, std::string& why_not);
 
 } // namespace platform
 } // namespace probe

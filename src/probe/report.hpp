@@ -4,14 +4,15 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// Printing audits and matrices: a readable table, Markdown, or JSON (the
-// schema is documented in docs/probe.md).
+// Printing audits and matrices: a readable table or Markdown here, JSON
+// through json.hpp (the schema is documented in docs/probe.md).
 //
 #ifndef PORTGUARD_PROBE_REPORT_HPP
 #define PORTGUARD_PROBE_REPORT_HPP
 
 #include "args.hpp"
 #include "audit.hpp"
+#include "json.hpp"
 #include "matrix.hpp"
 
 #include <iosfwd>
@@ -24,9 +25,6 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
 
 /// Prints the matrix: a row per defender, a verdict per identity.
 void print_matrix(std::ostream& os, const matrix_report& report, output_format format);
-
-/// Escapes a string as a JSON string literal, quotes included.
-std::string json_string(const std::string& s);
 
 } // namespace probe
 } // namespace portguard

@@ -14,6 +14,8 @@
 #include <boost/asio/ip/v6_only.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <sstream>
 #include <tuple>
 
 namespace portguard {
@@ -79,26 +81,53 @@ outcome bind_rival(const rival& r)
   return bind_once<udp::socket>(r);
 }
 
-// A child reports each outcome as two integers: kind and error value.
-void encode(const outcome& o, std::vector<int>& out)
+// A child reports each outcome as one line of the wire encoding documented
+// in docs/reliability.md ("Rival outcomes between processes"):
+//   won | refused <code> | skipped <code> <reason>
+// where <code> is the OS error value (errno), 0 when there is none.
+std::string encode(const outcome& o)
 {
-  out.push_back(static_cast<int>(o.kind));
-  out.push_back(o.ec.value());
-}
-
-outcome decode(int kind, int value)
-{
-  const error_code ec(value, net::error::get_system_category());
-  switch (kind)
+  switch (o.kind)
   {
   case outcome::won:
-    return {outcome::won, {}, {}};
+    return "won\n";
   case outcome::refused:
-    return {outcome::refused, ec, {}};
-  default:
-    return {outcome::skipped, ec, "the rival could not set up its socket in the child: "
-        + ec.message()};
+    return "refused " + std::to_string(o.ec.value()) + "\n";
+  case outcome::skipped:
+    break;
   }
+  std::string reason = o.note;
+  std::replace(reason.begin(), reason.end(), '\n', ' ');
+  return "skipped " + std::to_string(o.ec.value()) + " " + reason + "\n";
+}
+
+// Reads one line of the wire encoding; false if it is not one.
+bool decode(const std::string& line, outcome& o)
+{
+  std::istringstream in(line);
+  std::string word;
+  in >> word;
+  int value = 0;
+  if (word == "won")
+  {
+    o = {outcome::won, {}, {}};
+    return in.peek() == std::char_traits<char>::eof();
+  }
+  if (word != "refused" && word != "skipped")
+    return false;
+  if (!(in >> value))
+    return false;
+  const error_code ec(value, net::error::get_system_category());
+  if (word == "refused")
+  {
+    o = {outcome::refused, ec, {}};
+    return in.peek() == std::char_traits<char>::eof();
+  }
+  std::string reason;
+  in.get(); // the space before the reason
+  std::getline(in, reason);
+  o = {outcome::skipped, value ? ec : error_code(), reason};
+  return true;
 }
 
 } // namespace
@@ -113,7 +142,7 @@ std::vector<rival_option> rival_options()
 
 std::vector<identity> identities()
 {
-  return {identity::same_process, identity::child_process, identity::nobody};
+  return {identity::same_process, identity::same_user, identity::other_user};
 }
 
 std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
@@ -169,20 +198,39 @@ std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who)
     return attempts;
   }
 
-  std::vector<int> values;
+  std::string answer;
   std::string why_not;
-  const auto user = who == identity::nobody
-      ? platform::child_user::nobody : platform::child_user::same;
-  const bool ran = platform::run_in_child(user, rivals.size() * 2,
-      [&rivals](std::vector<int>& out) {
+  const auto user = who == identity::other_user
+      ? platform::child_user::other_user : platform::child_user::same_user;
+  bool ran = platform::run_in_child(user,
+      [&rivals] {
+        std::string lines;
         for (const rival& r : rivals)
-          encode(bind_rival(r), out);
+          lines += encode(bind_rival(r));
+        return lines;
       },
-      values, why_not);
+      answer, why_not);
+  // One line per rival, in order.
+  std::vector<outcome> outcomes;
+  std::istringstream lines(answer);
+  std::string line;
+  while (ran && std::getline(lines, line))
+  {
+    outcome o;
+    if (!decode(line, o))
+      break;
+    outcomes.push_back(o);
+  }
+  if (ran && outcomes.size() != rivals.size())
+  {
+    ran = false;
+    why_not = "child process gave " + std::to_string(outcomes.size()) + " answers for "
+        + std::to_string(rivals.size()) + " rivals";
+  }
   for (std::size_t i = 0; i < rivals.size(); ++i)
   {
     if (ran)
-      attempts.push_back({rivals[i], who, decode(values[2 * i], values[2 * i + 1])});
+      attempts.push_back({rivals[i], who, outcomes[i]});
     else
       attempts.push_back({rivals[i], who, {outcome::skipped, {}, why_not}});
   }
@@ -259,8 +307,8 @@ const char* to_string(identity i) noexcept
   switch (i)
   {
   case identity::same_process: return "same-process";
-  case identity::child_process: return "child-process";
-  case identity::nobody: return "nobody";
+  case identity::same_user: return "child-process";
+  case identity::other_user: return "nobody";
   }
   return "?";
 }

@@ -23,8 +23,10 @@ namespace probe {
 /// The options a rival sets before it binds.
 enum class rival_option { none, reuse_address, reuse_port, both, exclusive };
 
-/// Who makes the attempt.
-enum class identity { same_process, child_process, nobody };
+/// Who makes the attempt: this process; another process of this user; an
+/// unprivileged other user (uid and gid 65534, "nobody"). The same words as
+/// the tests' rival harness (test/support/rival.hpp), in the same order.
+enum class identity { same_process, same_user, other_user };
 
 /// Which address a rival binds, relative to the target.
 enum class address_role { exact, wildcard, loopback, v4_mapped, dual_stack };
@@ -39,7 +41,9 @@ struct rival
   unsigned short port = 0;
 };
 
-/// What became of one attempt.
+/// What became of one attempt. A child process reports it with the wire
+/// encoding of docs/reliability.md ("Rival outcomes between processes"):
+/// `won`, `refused <code>`, `skipped <code> <reason>`.
 struct outcome
 {
   enum kind_type { won, refused, skipped };
@@ -90,6 +94,8 @@ hold_check check_held(transport proto, const net::ip::address& address,
 
 const char* to_string(transport t) noexcept;
 const char* to_string(rival_option o) noexcept;
+/// The identity's name in reports and JSON (schema portguard-probe/*/1):
+/// "same-process", "child-process" (same_user) and "nobody" (other_user).
 const char* to_string(identity i) noexcept;
 const char* to_string(address_role r) noexcept;
 const char* to_string(outcome::kind_type k) noexcept;

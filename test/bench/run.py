@@ -4,7 +4,7 @@
 """Runs portguard's benchmark and prints one table (and, with --json, the data).
 
 Every figure is a ratio portguard / plain Asio measured in this run, with
-the two interleaved (see portguard_bench.cpp); medians are quoted with the
+the two interleaved (see main.cpp and schedule.hpp); medians are quoted with the
 spread of the per-round ratios as [min - max]. Called by scripts/bench.sh.
 """
 

@@ -193,6 +193,83 @@ def case_udp(exe):
     finish(proc)
 
 
+def time_wait_entries(port):
+    """TIME_WAIT connections whose local port is `port`, from /proc/net/tcp*
+    (also a Windows build's, whose sockets are the host's under Wine)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    local, state = fields[1], fields[3]
+                    if int(local.rsplit(":", 1)[1], 16) == port and state == "06":
+                        count += 1
+        except FileNotFoundError:
+            pass
+    return count
+
+
+def greeting(port):
+    """Reads the greeting up to the server's end of stream, so the server
+    closes first and its side of the connection goes to TIME_WAIT."""
+    with socket.create_connection((LOOPBACK, port), timeout=TIMEOUT) as c:
+        reply = b""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            chunk = c.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    if reply != b"hello from async_listener\n":
+        fail("unexpected greeting %r" % reply)
+
+
+def stop(proc):
+    proc.kill()
+    proc.wait(timeout=TIMEOUT)
+
+
+def case_restart(exe):
+    """Beast's listener pattern with the acceptor type changed: it serves,
+    is killed while its connections sit in TIME_WAIT, and starts again on
+    the same port at once."""
+    proc = start([exe, LOOPBACK, "0"])
+    port = read_port(proc)
+    check_rival(socket.SOCK_STREAM, port)
+    for _ in range(5):
+        greeting(port)
+    ok("served 5 connections, each closed by the server")
+    waiting = time_wait_entries(port)
+    if waiting == 0:
+        fail("no TIME_WAIT entry on port %d: the restart below would prove nothing" % port)
+    ok("%d connections in TIME_WAIT on port %d" % (waiting, port))
+    stop(proc)
+
+    proc = start([exe, LOOPBACK, str(port), "--connections", "1"])
+    if read_port(proc) != port:
+        fail("restarted on another port")
+    ok("restarted at once on port %d beside %d TIME_WAIT entries"
+       % (port, time_wait_entries(port)))
+    check_rival(socket.SOCK_STREAM, port)
+    greeting(port)
+    finish(proc)
+
+    # The control: without the reuse_address line the same restart fails
+    # on POSIX while old connections are in TIME_WAIT. (On Windows an
+    # exclusive socket restarts without it.)
+    if EMULATOR:
+        return
+    if time_wait_entries(port) == 0:
+        fail("no TIME_WAIT entry left for the control")
+    proc = start([exe, LOOPBACK, str(port), "--no-reuse-address", "--connections", "1"])
+    _, err = finish(proc, expected_status=1)
+    if "bind" not in err:
+        fail("control: expected the bind to fail, got %r" % err)
+    ok("control: without reuse_address the restart fails: " + err.strip())
+
+
 def start_activated(exe, listener):
     """Starts the example as systemd would: the socket as fd 3, LISTEN_FDS=1."""
     fd = listener.fileno()
@@ -254,6 +331,7 @@ CASES = {
     "retrofit": case_retrofit,
     "retrofit_option": case_retrofit_option,
     "systemd": case_systemd,
+    "restart": case_restart,
 }
 
 if __name__ == "__main__":

@@ -16,40 +16,98 @@ namespace pg_test {
 
 namespace {
 
-bool has_reuse_address(rival_options o)
-{
-  return o == rival_options::reuse_address || o == rival_options::both;
-}
-
 #if !defined(_WIN32)
-bool has_reuse_port(rival_options o)
-{
-  return o == rival_options::reuse_port || o == rival_options::both;
-}
-
 using reuse_port = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 #endif
 
+rules::protocol protocol_of(socket_state s)
+{
+  return s == socket_state::udp ? rules::protocol::udp : rules::protocol::tcp;
+}
+
+rules::socket_state state_of(socket_state s)
+{
+  return s == socket_state::tcp_listening ? rules::socket_state::listening
+                                          : rules::socket_state::bound;
+}
+
+/// Sets the options of `set` on an open socket (each one this platform has).
+template <typename Socket>
+void set_options(Socket& s, rules::option_set set, error_code& ec)
+{
+  ec.clear();
+  if (set.has(rules::option::reuse_address))
+    s.set_option(net::socket_base::reuse_address(true), ec);
+#if !defined(_WIN32)
+  if (!ec && set.has(rules::option::reuse_port))
+    s.set_option(reuse_port(true), ec);
+#endif
+  if (!ec && set.has(rules::option::exclusive_address_use))
+    s.set_option(portguard::exclusive_address_use(true), ec);
+}
+
 template <typename Socket, typename Endpoint>
-void bind_control(Socket& s, const Endpoint& endpoint, bool use_reuse_port, error_code& ec)
+void bind_control(Socket& s, const Endpoint& endpoint, socket_state state, error_code& ec)
 {
   s.open(endpoint.protocol(), ec);
-  if (ec)
-    return;
-#if defined(_WIN32)
-  (void)use_reuse_port;
-  s.set_option(net::socket_base::reuse_address(true), ec);
-#else
-  if (use_reuse_port)
-    s.set_option(reuse_port(true), ec);
-  else
-    s.set_option(net::socket_base::reuse_address(true), ec);
-#endif
+  if (!ec)
+    set_options(s, control_options(rules::this_platform(), protocol_of(state), state_of(state)), ec);
   if (!ec)
     s.bind(endpoint, ec);
 }
 
+rules::scenario scenario_with(const cell& c, rules::option_set defender_options)
+{
+  const rules::address_kind address = c.defender_wildcard ? rules::address_kind::wildcard
+                                                          : rules::address_kind::specific;
+  const rules::relation where = c.rival_same_address ? rules::relation::same_address
+      : c.defender_wildcard ? rules::relation::specific_beside_wildcard
+                            : rules::relation::wildcard_beside_specific;
+  return {rules::this_platform(),
+      {protocol_of(c.state), state_of(c.state), address, defender_options},
+      {to_rules(c.options), where, to_rules(c.who)}};
+}
+
 } // namespace
+
+rules::identity to_rules(identity who)
+{
+  switch (who)
+  {
+  case identity::same_process: return rules::identity::same_process;
+  case identity::same_user: return rules::identity::same_user;
+  case identity::other_user: return rules::identity::other_user;
+  }
+  return rules::identity::other_user;
+}
+
+rules::option_set to_rules(rival_options options)
+{
+  switch (options)
+  {
+  case rival_options::none: return {};
+  case rival_options::reuse_address: return rules::option::reuse_address;
+  case rival_options::reuse_port: return rules::option::reuse_port;
+  case rival_options::both: return rules::option::reuse_address | rules::option::reuse_port;
+  case rival_options::exclusive: return rules::option::exclusive_address_use;
+  }
+  return {};
+}
+
+rules::scenario control_scenario(const cell& c)
+{
+  return scenario_with(c,
+      control_options(rules::this_platform(), protocol_of(c.state), state_of(c.state)));
+}
+
+rules::scenario exclusive_scenario(const cell& c, bool endpoint_constructor)
+{
+  rules::option_set options = rules::exclusive_options(rules::this_platform());
+  if (endpoint_constructor && c.state == socket_state::tcp_listening
+      && !portguard::detail::reuse_address_is_emulated)
+    options = options.with(rules::option::reuse_address);
+  return scenario_with(c, options);
+}
 
 std::ostream& operator<<(std::ostream& os, socket_state s)
 {
@@ -80,15 +138,24 @@ net::ip::address rival_address(const cell& c)
 
 void open_control(net::ip::tcp::acceptor& acceptor, const cell& c, error_code& ec)
 {
-  const bool listening = c.state == socket_state::tcp_listening;
-  bind_control(acceptor, net::ip::tcp::endpoint(defender_address(c), 0), listening, ec);
-  if (!ec && listening)
+  bind_control(acceptor, net::ip::tcp::endpoint(defender_address(c), 0), c.state, ec);
+  if (!ec && c.state == socket_state::tcp_listening)
     acceptor.listen(net::socket_base::max_listen_connections, ec);
 }
 
 void open_control(net::ip::udp::socket& socket, const cell& c, error_code& ec)
 {
-  bind_control(socket, net::ip::udp::endpoint(defender_address(c), 0), false, ec);
+  bind_control(socket, net::ip::udp::endpoint(defender_address(c), 0), socket_state::udp, ec);
+}
+
+void apply_options(net::ip::tcp::acceptor& acceptor, rules::option_set options, error_code& ec)
+{
+  set_options(acceptor, options, ec);
+}
+
+void apply_options(net::ip::udp::socket& socket, rules::option_set options, error_code& ec)
+{
+  set_options(socket, options, ec);
 }
 
 void make_shareable(net::ip::tcp::acceptor& acceptor, error_code& ec)
@@ -117,7 +184,7 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
   const rival_options options[] = {rival_options::none, rival_options::reuse_address,
       rival_options::reuse_port, rival_options::both, rival_options::exclusive};
   const identity identities[] = {
-      identity::same_process, identity::child_process, identity::other_user};
+      identity::same_process, identity::same_user, identity::other_user};
   const bool v6 = defender.is_v6();
   const bool wildcard = defender.is_unspecified();
   for (bool same : {true, false})
@@ -139,46 +206,22 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
   return false;
 }
 
-#if defined(_WIN32)
-
-// Microsoft, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE": the defender of
-// every Windows cell sets SO_REUSEADDR. A rival with SO_REUSEADDR always
-// shares the port; a rival without it shares the port when one of the two
-// binds is the wildcard and the other a specific address (an exclusive
-// rival only when it is the more specific one).
 bool control_rival_wins(const cell& c)
 {
-  if (c.who == identity::other_user)
-    return false;
-  if (has_reuse_address(c.options))
-    return true;
-  if (c.rival_same_address)
-    return false;
-  if (c.options == rival_options::exclusive)
-    return c.defender_wildcard;
-  return true;
+  return rules::evaluate(control_scenario(c)).binds;
 }
 
-// An exclusive defender refuses every rival, except that a rival may bind
-// the wildcard next to an exclusive socket bound to a specific address
-// (without SO_EXCLUSIVEADDRUSE itself): it shares the port number, not the
-// defender's traffic.
-bool exclusive_rival_wins(const cell& c)
+bool exclusive_rival_wins(const cell& c, bool endpoint_constructor)
 {
-  return !c.defender_wildcard && !c.rival_same_address
-      && c.options != rival_options::exclusive && c.who != identity::other_user;
+  return rules::evaluate(exclusive_scenario(c, endpoint_constructor)).binds;
 }
 
 std::string not_modeled(const cell& c)
 {
-  if (!running_under_wine())
-    return {};
-  if (c.state == socket_state::tcp_listening)
-    return "Wine: a listening defender refuses every overlapping bind (Linux underneath)";
-  if (c.state == socket_state::udp)
-    return "Wine: SO_EXCLUSIVEADDRUSE is not modeled for UDP";
-  return {};
+  return running_under_wine() ? wine_gap(control_scenario(c)) : std::string();
 }
+
+#if defined(_WIN32)
 
 bool is_exclusive_is_exact()
 {
@@ -192,26 +235,6 @@ bool running_under_wine()
 }
 
 #else
-
-// Linux (platform-notes.md): a listener is shared only through
-// SO_REUSEPORT by the same user; a bound-not-listening TCP socket and a
-// UDP socket with SO_REUSEADDR are shared by any user with SO_REUSEADDR.
-bool control_rival_wins(const cell& c)
-{
-  if (c.state == socket_state::tcp_listening)
-    return has_reuse_port(c.options) && c.who != identity::other_user;
-  return has_reuse_address(c.options);
-}
-
-bool exclusive_rival_wins(const cell&)
-{
-  return false;
-}
-
-std::string not_modeled(const cell&)
-{
-  return {};
-}
 
 bool is_exclusive_is_exact()
 {

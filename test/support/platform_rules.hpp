@@ -7,12 +7,15 @@
 // Everything the tests expect that differs by platform, stated once: which
 // plain-socket configuration is the vulnerable one (the control), which
 // rivals beat it, what a rival may still do against an exclusive socket,
-// and which cells the platform (or Wine) does not model.
+// and which cells the platform (or Wine) does not model. The expectations
+// come from the library's own table, portguard::rules (port_rules.hpp), so
+// every rival the tests run checks that table against the platform.
 //
 #ifndef PORTGUARD_TEST_SUPPORT_PLATFORM_RULES_HPP
 #define PORTGUARD_TEST_SUPPORT_PLATFORM_RULES_HPP
 
 #include "rival.hpp"
+#include "rules_coverage.hpp"
 
 #include <iosfwd>
 #include <string>
@@ -39,13 +42,29 @@ std::ostream& operator<<(std::ostream& os, socket_state s);
 net::ip::address defender_address(const cell& c);
 net::ip::address rival_address(const cell& c);
 
+/// A cell in the terms of portguard::rules, with the control's options
+/// (control_options()) or an exclusive defender's (exclusive_options(),
+/// plus SO_REUSEADDR when `endpoint_constructor` made a POSIX listener).
+rules::scenario control_scenario(const cell& c);
+rules::scenario exclusive_scenario(const cell& c, bool endpoint_constructor = false);
+
+/// The harness's vocabulary in the rules' terms.
+rules::identity to_rules(identity who);
+rules::option_set to_rules(rival_options options);
+
 /// Opens and configures `acceptor` the vulnerable way plain Asio code does
-/// on this platform for `state` (Linux: reuse_port for a listener,
-/// reuse_address when bound-not-listening; Windows: reuse_address, as
-/// tcp::acceptor(ctx, endpoint) does), then binds (and listens).
+/// on this platform for `state` (control_options(): Linux reuse_port for a
+/// listener, reuse_address when bound-not-listening; Windows reuse_address,
+/// as tcp::acceptor(ctx, endpoint) does), then binds (and listens).
 void open_control(net::ip::tcp::acceptor& acceptor, const cell& c, error_code& ec);
 /// The same for UDP (reuse_address everywhere).
 void open_control(net::ip::udp::socket& socket, const cell& c, error_code& ec);
+
+/// Sets every option of `options` on an open socket (SO_REUSEADDR,
+/// SO_REUSEPORT where it exists, exclusive_address_use), stopping at the
+/// first failure.
+void apply_options(net::ip::tcp::acceptor& acceptor, rules::option_set options, error_code& ec);
+void apply_options(net::ip::udp::socket& socket, rules::option_set options, error_code& ec);
 
 /// Sets on an open socket the option that plain code on this platform uses
 /// and that makes it shareable, so a retrofit can be shown to undo it
@@ -55,16 +74,18 @@ void open_control(net::ip::udp::socket& socket, const cell& c, error_code& ec);
 void make_shareable(net::ip::tcp::acceptor& acceptor, error_code& ec);
 void make_shareable(net::ip::udp::socket& socket, error_code& ec);
 
-/// Whether the platform lets the rival of `c` bind against the control.
+/// Whether the platform lets the rival of `c` bind against the control
+/// (rules::evaluate() on control_scenario()).
 bool control_rival_wins(const cell& c);
 
 /// Whether the platform lets the rival of `c` bind even against an
-/// exclusive defender (Windows: a wildcard rival next to an exclusive
-/// socket bound to a specific address; the defender keeps its traffic).
-bool exclusive_rival_wins(const cell& c);
+/// exclusive defender (rules::evaluate() on exclusive_scenario(); Windows:
+/// a wildcard rival next to an exclusive socket bound to a specific
+/// address, which keeps its traffic).
+bool exclusive_rival_wins(const cell& c, bool endpoint_constructor = false);
 
-/// Non-empty when the cell is not modeled faithfully here (Wine), with the
-/// reason; such cells are skipped, never asserted.
+/// Non-empty when the cell is not modeled faithfully here (Wine, see
+/// wine_gap()), with the reason; such cells are skipped, never asserted.
 std::string not_modeled(const cell& c);
 
 /// Reality check: tries every rival this platform offers (every option,

@@ -6,9 +6,12 @@
 //
 #include "rival.hpp"
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -80,34 +83,24 @@ const char* option_word(rival_options o)
   return "?";
 }
 
-// Exit codes of a rival child: 0 won, 1 harness failure, 2 skipped,
-// otherwise 1000 + the OS error value of the refused bind.
-constexpr int exit_won = 0;
+// A rival child answers with one line of the wire encoding on a pipe (its
+// standard output on Windows) and exits 0; a child that could not make the
+// attempt writes nothing and exits 1 (a harness failure, never an outcome).
+constexpr int exit_answered = 0;
 constexpr int exit_failure = 1;
-constexpr int exit_skipped = 2;
-constexpr int exit_refused_base = 1000;
 
-int exit_code_for(const outcome& o)
+// The parent's reading of a child's answer.
+outcome outcome_for_answer(const std::string& text)
 {
-  switch (o.kind)
-  {
-  case outcome::won: return exit_won;
-  case outcome::skipped: return exit_skipped;
-  case outcome::refused: return exit_refused_base + o.ec.value();
-  }
-  return exit_failure;
-}
-
-outcome outcome_for_exit(int code)
-{
-  if (code == exit_won)
-    return {outcome::won, {}, {}};
-  if (code >= exit_refused_base)
-    return {outcome::refused,
-        error_code(code - exit_refused_base, net::error::get_system_category()), {}};
-  if (code == exit_skipped)
-    return {outcome::skipped, {}, "rival child could not set up its socket"};
-  throw harness_failure("rival child failed (exit " + std::to_string(code) + ")");
+  // A Windows child's standard output is in text mode: the line ends "\r\n".
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
+  outcome o;
+  if (text.empty() || !parse_wire_line(line, o))
+    throw harness_failure(text.empty() ? "rival child ended without an answer"
+                                       : "rival child gave a malformed answer: " + line);
+  return o;
 }
 
 constexpr auto child_time_limit = std::chrono::seconds(20);
@@ -125,9 +118,23 @@ outcome in_child(const rival& r, identity who)
   cmd << '"' << exe << "\" --portguard-rival " << r.proto << ' '
       << r.address.to_string() << ' ' << r.port << ' ' << option_word(r.options);
   std::string line = cmd.str();
+  // The child's standard output is a pipe; only its write end is inherited.
+  SECURITY_ATTRIBUTES inherit;
+  std::memset(&inherit, 0, sizeof(inherit));
+  inherit.nLength = sizeof(inherit);
+  inherit.bInheritHandle = TRUE;
+  HANDLE answer_read = nullptr;
+  HANDLE answer_write = nullptr;
+  if (!CreatePipe(&answer_read, &answer_write, &inherit, 0))
+    throw harness_failure("CreatePipe failed, error " + std::to_string(GetLastError()));
+  SetHandleInformation(answer_read, HANDLE_FLAG_INHERIT, 0);
   STARTUPINFOA si;
   std::memset(&si, 0, sizeof(si));
   si.cb = sizeof(si);
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  si.hStdOutput = answer_write;
+  si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
   PROCESS_INFORMATION pi;
   // Under load Wine now and then fails to start a process; a few bounded
   // tries tell that apart from a harness that cannot start rivals at all.
@@ -136,7 +143,7 @@ outcome in_child(const rival& r, identity who)
   for (int tries = 0; tries < 5 && !started; ++tries)
   {
     std::string command = line; // CreateProcess may write into it
-    started = CreateProcessA(nullptr, &command[0], nullptr, nullptr, FALSE, 0,
+    started = CreateProcessA(nullptr, &command[0], nullptr, nullptr, TRUE, 0,
         nullptr, nullptr, &si, &pi) != 0;
     if (!started)
     {
@@ -144,21 +151,31 @@ outcome in_child(const rival& r, identity who)
       Sleep(100 * (tries + 1));
     }
   }
+  CloseHandle(answer_write); // the child holds the only write end now
   if (!started)
+  {
+    CloseHandle(answer_read);
     throw harness_failure("CreateProcess failed 5 times, last error "
         + std::to_string(start_error));
+  }
+  // The answer is one short line: it fits the pipe's buffer, so the child
+  // never blocks writing it and can be waited for first.
   const DWORD waited = WaitForSingleObject(pi.hProcess,
       static_cast<DWORD>(std::chrono::milliseconds(child_time_limit).count()));
-  DWORD code = exit_failure;
-  if (waited == WAIT_OBJECT_0)
-    GetExitCodeProcess(pi.hProcess, &code);
-  else
+  if (waited != WAIT_OBJECT_0)
     TerminateProcess(pi.hProcess, exit_failure);
+  std::string answer;
+  char buffer[512];
+  DWORD got = 0;
+  while (waited == WAIT_OBJECT_0 && answer.size() < 4096
+      && ReadFile(answer_read, buffer, sizeof(buffer), &got, nullptr) && got > 0)
+    answer.append(buffer, got);
+  CloseHandle(answer_read);
   CloseHandle(pi.hThread);
   CloseHandle(pi.hProcess);
   if (waited != WAIT_OBJECT_0)
     throw harness_failure("rival child timed out");
-  return outcome_for_exit(static_cast<int>(code));
+  return outcome_for_answer(answer);
 }
 
 #else
@@ -181,41 +198,53 @@ outcome in_child(const rival& r, identity who)
   if (pid == 0)
   {
     ::close(fds[0]);
-    int code = exit_failure;
+    // A child that cannot switch user or bind writes nothing.
     if (who == identity::other_user
         && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))
-      code = exit_failure;
-    else
+      ::_exit(exit_failure);
+    std::string line;
+    try
     {
-      try
-      {
-        code = exit_code_for(bind_here(r));
-      }
-      catch (...)
-      {
-        code = exit_failure;
-      }
+      line = wire_line(bind_here(r));
     }
-    const ssize_t written = ::write(fds[1], &code, sizeof(code));
-    (void)written;
-    ::_exit(0);
+    catch (...)
+    {
+      ::_exit(exit_failure);
+    }
+    const ssize_t written = ::write(fds[1], line.data(), line.size());
+    ::_exit(written == static_cast<ssize_t>(line.size()) ? exit_answered : exit_failure);
   }
   ::close(fds[1]);
-  pollfd p{fds[0], POLLIN, 0};
-  const int ready = ::poll(&p, 1,
-      static_cast<int>(std::chrono::milliseconds(child_time_limit).count()));
-  int code = exit_failure;
-  bool got = false;
-  if (ready == 1)
-    got = ::read(fds[0], &code, sizeof(code)) == static_cast<ssize_t>(sizeof(code));
+  // Read until the child closes its end, within the time limit.
+  std::string answer;
+  bool in_time = true;
+  const auto deadline = std::chrono::steady_clock::now() + child_time_limit;
+  while (answer.size() < 4096)
+  {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()).count();
+    pollfd p{fds[0], POLLIN, 0};
+    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) != 1)
+    {
+      in_time = false;
+      break;
+    }
+    char buffer[512];
+    const ssize_t n = ::read(fds[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break; // the child closed its end
+    answer.append(buffer, static_cast<std::size_t>(n));
+  }
   ::close(fds[0]);
-  if (!got)
+  if (!in_time)
     ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
-  if (!got)
+  if (!in_time)
     throw harness_failure("rival child gave no answer in time (it crashed or hung)");
-  return outcome_for_exit(code);
+  return outcome_for_answer(answer);
 }
 
 #endif
@@ -276,7 +305,53 @@ int rival_main(int argc, char** argv)
   for (int i = 0; i < 5; ++i)
     if (words[i] == argv[5])
       r.options = static_cast<rival_options>(i);
-  return exit_code_for(bind_here(r));
+  std::cout << wire_line(bind_here(r)) << std::flush;
+  return std::cout ? exit_answered : exit_failure;
+}
+
+// The wire encoding (docs/reliability.md, "Rival outcomes between processes"):
+//   won | refused <code> | skipped <code> <reason>
+// <code>: the OS error value (errno, or the WSA code on Windows), 0 for none.
+std::string wire_line(const outcome& o)
+{
+  switch (o.kind)
+  {
+  case outcome::won:
+    return "won\n";
+  case outcome::refused:
+    return "refused " + std::to_string(o.ec.value()) + "\n";
+  case outcome::skipped:
+    break;
+  }
+  std::string reason = o.note;
+  std::replace(reason.begin(), reason.end(), '\n', ' ');
+  return "skipped " + std::to_string(o.ec.value()) + " " + reason + "\n";
+}
+
+bool parse_wire_line(const std::string& line, outcome& o)
+{
+  std::istringstream in(line);
+  std::string word;
+  int value = 0;
+  in >> word;
+  if (word == "won")
+  {
+    o = {outcome::won, {}, {}};
+    return in.peek() == std::char_traits<char>::eof();
+  }
+  if ((word != "refused" && word != "skipped") || !(in >> value))
+    return false;
+  const error_code ec(value, net::error::get_system_category());
+  if (word == "refused")
+  {
+    o = {outcome::refused, ec, {}};
+    return in.peek() == std::char_traits<char>::eof();
+  }
+  std::string reason;
+  in.get(); // the space before the reason
+  std::getline(in, reason);
+  o = {outcome::skipped, value ? ec : error_code(), reason};
+  return true;
 }
 
 std::ostream& operator<<(std::ostream& os, transport t)
@@ -294,7 +369,7 @@ std::ostream& operator<<(std::ostream& os, identity i)
   switch (i)
   {
   case identity::same_process: return os << "same-process";
-  case identity::child_process: return os << "child-process";
+  case identity::same_user: return os << "same-user";
   case identity::other_user: return os << "other-user";
   }
   return os;

@@ -5,7 +5,10 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // Rival sockets: a bind attempt on a port someone else holds, made in this
-// process, in a child process, or in a child running as another user.
+// process, in another process of this user, or in a child running as another
+// user. The probe has its own engine (src/probe/rivals.*), kept apart on
+// purpose; the two share their words and the wire encoding of outcomes
+// (docs/reliability.md, "Rival outcomes between processes").
 //
 #ifndef PORTGUARD_TEST_SUPPORT_RIVAL_HPP
 #define PORTGUARD_TEST_SUPPORT_RIVAL_HPP
@@ -26,8 +29,9 @@ enum class transport { tcp, udp };
 /// The options a rival sets before it binds.
 enum class rival_options { none, reuse_address, reuse_port, both, exclusive };
 
-/// Who makes the attempt.
-enum class identity { same_process, child_process, other_user };
+/// Who makes the attempt: this process; another process of this user; an
+/// unprivileged other user (uid and gid 65534, "nobody").
+enum class identity { same_process, same_user, other_user };
 
 struct rival
 {
@@ -40,7 +44,7 @@ struct rival
 /// What became of an attempt.
 struct outcome
 {
-  enum kind_type { refused, won, skipped } kind;
+  enum kind_type { won, refused, skipped } kind;
   error_code ec;     // the OS's answer when refused
   std::string note;  // why it was skipped, or what went wrong
   bool won_port() const { return kind == won; }
@@ -68,8 +72,17 @@ bool option_available(rival_options options);
 bool can_switch_user();
 
 /// Entry point of a rival child process started with
-/// `--portguard-rival tcp|udp ADDRESS PORT OPTIONS`; returns its exit code.
+/// `--portguard-rival tcp|udp ADDRESS PORT OPTIONS`: writes its outcome to
+/// standard output as one line of the wire encoding; returns 0, or 1 when
+/// it could not make the attempt.
 int rival_main(int argc, char** argv);
+
+/// The outcome as one line of the wire encoding, newline included:
+/// `won`, `refused <code>` or `skipped <code> <reason>`.
+std::string wire_line(const outcome& o);
+
+/// Reads one line of the wire encoding; false when it is not one.
+bool parse_wire_line(const std::string& line, outcome& o);
 
 std::ostream& operator<<(std::ostream& os, transport t);
 std::ostream& operator<<(std::ostream& os, rival_options o);

@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(shareable_socket_refused_under_required, *boost::unit_test:
   const unsigned short port = shareable.local_endpoint().port();
 
   // Control: the socket really is shareable; a rival process binds its port.
-  const outcome control = attempt(reuse_address_rival(port), identity::child_process);
+  const outcome control = attempt(reuse_address_rival(port), identity::same_user);
   BOOST_TEST_REQUIRE(control.kind != outcome::skipped, control.note);
   BOOST_TEST_REQUIRE(control.won_port(), "control rival: " << control);
 
@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(shareable_socket_taken_under_best_effort, *boost::unit_test
   BOOST_TEST(adopter.local_endpoint().port() == port);
 
   // And it is true: a rival process still shares the port.
-  const outcome rival_result = attempt(reuse_address_rival(port), identity::child_process);
+  const outcome rival_result = attempt(reuse_address_rival(port), identity::same_user);
   BOOST_TEST_REQUIRE(rival_result.kind != outcome::skipped, rival_result.note);
   BOOST_TEST(rival_result.won_port(), "rival: " << rival_result);
 }
@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(exclusive_socket_adopted, *boost::unit_test::timeout(60))
   BOOST_TEST(adopter.local_endpoint().port() == port);
 
   // The same rival that beats the shareable socket (control above) is refused.
-  for (identity who : {identity::child_process, identity::other_user})
+  for (identity who : {identity::same_user, identity::other_user})
   {
     const outcome r = attempt(reuse_address_rival(port), who);
     if (r.kind == outcome::skipped)
@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_CASE(systemd_reuse_port_socket_refused, *boost::unit_test::timeo
 
   // Control: a same-user rival with SO_REUSEPORT in another process shares it.
   const outcome control = attempt(
-      rival{transport::tcp, rival_options::reuse_port, loopback, port}, identity::child_process);
+      rival{transport::tcp, rival_options::reuse_port, loopback, port}, identity::same_user);
   BOOST_TEST_REQUIRE(control.won_port(), "control rival: " << control);
 
   portguard::secure_acceptor adopter(ctx);
@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(systemd_default_socket_adopted, *boost::unit_test::timeout(
   // A listening socket with SO_REUSEADDR only is shared by no rival (the
   // control of the reuse_port case above shows the rivals can win).
   for (rival_options o : {rival_options::reuse_address, rival_options::reuse_port, rival_options::both})
-    for (identity who : {identity::child_process, identity::other_user})
+    for (identity who : {identity::same_user, identity::other_user})
     {
       const outcome r = attempt(rival{transport::tcp, o, loopback, port}, who);
       if (r.kind == outcome::skipped)

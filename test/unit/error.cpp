@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -26,20 +27,38 @@ BOOST_AUTO_TEST_CASE(every_error_has_its_own_message)
 {
   using portguard::error;
   std::set<std::string> messages;
-  for (error e : {error::option_refused, error::conflicting_option, error::not_exclusive,
-           error::already_bound, error::wrong_socket_type})
+  const error all[] = {error::option_refused, error::conflicting_option,
+      error::not_exclusive, error::already_bound, error::wrong_socket_type,
+      error::port_shared, error::holders_unknown};
+  for (error e : all)
   {
     const std::string message = portguard::make_error_code(e).message();
-    BOOST_TEST_CONTEXT("error " << static_cast<int>(e))
+    BOOST_TEST_CONTEXT("error " << static_cast<int>(e) << ": " << message)
     {
       BOOST_TEST(message.size() > 20u);
+      BOOST_TEST(message.size() <= 120u, "one short sentence");
+      BOOST_TEST(message.find(';') != std::string::npos, "the error, then the remedy");
       BOOST_TEST(message.find("unknown") == std::string::npos);
     }
     messages.insert(message);
   }
-  BOOST_TEST(messages.size() == 5u);
+  BOOST_TEST(messages.size() == std::size(all));
   BOOST_TEST(portguard::make_error_code(static_cast<error>(999)).message()
       == "unknown portguard error");
 }
+
+#if !defined(PORTGUARD_STANDALONE_ASIO)
+BOOST_AUTO_TEST_CASE(category_identity_is_stable_across_instances)
+{
+  // Two instances of the category class, as two DLLs of a header-only
+  // library would each have, compare equal through Boost.System's id.
+  const portguard::detail::error_category_impl another;
+  const portguard::error_code here(static_cast<int>(portguard::error::port_shared),
+      portguard::category());
+  const portguard::error_code there(static_cast<int>(portguard::error::port_shared), another);
+  BOOST_TEST(&another != &portguard::category());
+  BOOST_TEST((here == there));
+}
+#endif
 
 BOOST_AUTO_TEST_SUITE_END()

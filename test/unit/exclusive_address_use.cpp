@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(retrofit_before_bind_refuses_the_rival)
       acceptor.bind({net::ip::address_v4::any(), 0});
       const outcome o = attempt(
           {transport::tcp, rival_sets, rival_address, acceptor.local_endpoint().port()},
-          identity::child_process);
+          identity::same_user);
       BOOST_TEST_REQUIRE(o.kind != outcome::skipped, o.note);
       BOOST_TEST(o.won_port() == !retrofit, "rival " << o);
       BOOST_TEST(portguard::is_exclusive(acceptor) == retrofit);

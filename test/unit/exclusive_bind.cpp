@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(tcp_acceptor_constructor_then_retrofit_is_a_clear_error)
   error_code ec;
   portguard::make_exclusive(acceptor, ec);
   BOOST_TEST((ec == portguard::error::already_bound));
-  BOOST_TEST(ec.message().find("before bind") != std::string::npos, ec.message());
+  BOOST_TEST(ec.message().find("between open and bind") != std::string::npos, ec.message());
   BOOST_CHECK_THROW(portguard::make_exclusive(acceptor), portguard::system_error);
 }
 

@@ -308,8 +308,8 @@ std::vector<std::pair<identity, rival_counts>> load_with_rivals(
   const unsigned short port = acceptor.local_endpoint().port();
   // Fork the rivals before any thread starts.
   std::vector<std::pair<identity, std::unique_ptr<rival_process>>> rivals;
-  rivals.emplace_back(identity::child_process,
-      std::make_unique<rival_process>(port, identity::child_process));
+  rivals.emplace_back(identity::same_user,
+      std::make_unique<rival_process>(port, identity::same_user));
   if (can_switch_user())
     rivals.emplace_back(identity::other_user,
         std::make_unique<rival_process>(port, identity::other_user));
@@ -392,7 +392,7 @@ BOOST_AUTO_TEST_CASE(control_rivals_win_against_reuse_port_listener, *boost::uni
   BOOST_TEST(result.accepted == connections);
   BOOST_TEST(result.accept_failures == 0);
   BOOST_TEST_REQUIRE(!counts.empty());
-  BOOST_TEST(counts.front().first == identity::child_process);
+  BOOST_TEST(counts.front().first == identity::same_user);
   BOOST_TEST(counts.front().second.wins > 0, "the same-user rival never won against the control");
 }
 

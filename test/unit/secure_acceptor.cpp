@@ -183,8 +183,9 @@ BOOST_AUTO_TEST_CASE(sharing_options_are_refused_and_it_stays_exclusive)
   BOOST_CHECK_THROW(acceptor.set_option(portguard::exclusive_address_use(false)),
       portguard::system_error);
 #if defined(_WIN32)
+  // reuse_address is recorded, not passed on (see drop_in.cpp and windows.cpp).
   acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  BOOST_TEST((ec == portguard::error::conflicting_option), ec.message());
+  BOOST_TEST(!ec);
   BOOST_TEST(acceptor.is_exclusive());
 #else
   acceptor.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);

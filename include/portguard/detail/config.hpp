@@ -6,7 +6,9 @@
 //
 // Picks the Asio backend once for the whole library: Boost.Asio by default,
 // standalone Asio when PORTGUARD_STANDALONE_ASIO is defined. Everything else
-// in portguard names `net::`, `error_code` and `system_error` from here.
+// in portguard names `net::`, `error_code` and `system_error` from here,
+// and the flavour's macros through PORTGUARD_ aliases (the completion token
+// constraint of asynchronous operations, the Asio version number).
 //
 #ifndef PORTGUARD_DETAIL_CONFIG_HPP
 #define PORTGUARD_DETAIL_CONFIG_HPP
@@ -19,10 +21,13 @@
 #  include <asio/ip/tcp.hpp>
 #  include <asio/ip/udp.hpp>
 #  include <asio/socket_base.hpp>
+#  include <asio/version.hpp>
 #  include <system_error>
 #  define PORTGUARD_BACKEND_NAMESPACE standalone_asio
 #  define PORTGUARD_SYNC_OP_VOID ASIO_SYNC_OP_VOID
 #  define PORTGUARD_SYNC_OP_VOID_RETURN(e) ASIO_SYNC_OP_VOID_RETURN(e)
+#  define PORTGUARD_COMPLETION_TOKEN_FOR(sig) ASIO_COMPLETION_TOKEN_FOR(sig)
+#  define PORTGUARD_ASIO_VERSION ASIO_VERSION
 #else
 #  include <boost/asio/any_io_executor.hpp>
 #  include <boost/asio/basic_datagram_socket.hpp>
@@ -31,11 +36,14 @@
 #  include <boost/asio/ip/tcp.hpp>
 #  include <boost/asio/ip/udp.hpp>
 #  include <boost/asio/socket_base.hpp>
+#  include <boost/asio/version.hpp>
 #  include <boost/system/error_code.hpp>
 #  include <boost/system/system_error.hpp>
 #  define PORTGUARD_BACKEND_NAMESPACE boost_asio
 #  define PORTGUARD_SYNC_OP_VOID BOOST_ASIO_SYNC_OP_VOID
 #  define PORTGUARD_SYNC_OP_VOID_RETURN(e) BOOST_ASIO_SYNC_OP_VOID_RETURN(e)
+#  define PORTGUARD_COMPLETION_TOKEN_FOR(sig) BOOST_ASIO_COMPLETION_TOKEN_FOR(sig)
+#  define PORTGUARD_ASIO_VERSION BOOST_ASIO_VERSION
 #endif
 
 /// Opens portguard's namespace. The inline namespace differs per backend, so

@@ -4,9 +4,14 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// A test seam: a build that defines PORTGUARD_FAULT_SEAM can make the next N
-// attempts to set the exclusive option fail as if the operating system had
-// refused it. Without the macro it compiles to nothing.
+// Test seams. A build that defines PORTGUARD_FAULT_SEAM can
+// - make the next N attempts to set the exclusive option fail as if the
+//   operating system had refused it;
+// - make the socket table unreadable (a sandbox that refuses netlink) or
+//   partial (a kernel that does not list bound, not listening sockets);
+// - run a callback between a portguard bind and the listen that follows it
+//   (to put a rival in that window).
+// Without the macro every seam compiles to a constant and costs nothing.
 //
 #ifndef PORTGUARD_DETAIL_FAULT_SEAM_HPP
 #define PORTGUARD_DETAIL_FAULT_SEAM_HPP
@@ -15,10 +20,19 @@
 
 #if defined(PORTGUARD_FAULT_SEAM)
 #  include <atomic>
+#  include <functional>
 #endif
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
+
+/// How the socket table misbehaves under the seam.
+enum class table_fault_kind
+{
+  none,       ///< Read as the operating system answers.
+  unreadable, ///< Every read fails (no_permission).
+  partial     ///< TCP sockets bound but not listening are not listed.
+};
 
 #if defined(PORTGUARD_FAULT_SEAM)
 /// How many of the next exclusive-option attempts must be refused.
@@ -37,8 +51,36 @@ inline bool fault_seam_refuses() noexcept
       return true;
   return false;
 }
+
+/// The fault the socket table shows now.
+inline std::atomic<table_fault_kind>& injected_table_fault() noexcept
+{
+  static std::atomic<table_fault_kind> kind{table_fault_kind::none};
+  return kind;
+}
+
+inline table_fault_kind table_fault() noexcept
+{
+  return injected_table_fault().load();
+}
+
+/// Called by the endpoint constructor and bind_with_retry between their
+/// bind and their listen, when set.
+inline std::function<void()>& between_bind_and_listen_hook()
+{
+  static std::function<void()> hook;
+  return hook;
+}
+
+inline void between_bind_and_listen()
+{
+  if (between_bind_and_listen_hook())
+    between_bind_and_listen_hook()();
+}
 #else
 constexpr bool fault_seam_refuses() noexcept { return false; }
+constexpr table_fault_kind table_fault() noexcept { return table_fault_kind::none; }
+inline void between_bind_and_listen() noexcept {}
 #endif
 
 } // namespace detail

@@ -13,16 +13,19 @@
 
 #include <portguard/detail/config.hpp>
 #include <portguard/error.hpp>
+#include <portguard/port_rules.hpp>
 
 #if defined(_WIN32)
 #  include <winsock2.h>
 #  include <ws2tcpip.h>
 #else
+#  include <arpa/inet.h>
 #  include <cerrno>
 #  include <netinet/in.h>
 #  include <poll.h>
 #  include <sys/socket.h>
 #  include <sys/types.h>
+#  include <unistd.h>
 #  if !defined(SO_REUSEPORT)
 #    error "portguard needs SO_REUSEPORT on POSIX systems"
 #  endif
@@ -36,8 +39,10 @@ namespace detail {
 
 #if defined(_WIN32)
 using native_socket = SOCKET;
+using socket_length = int;
 #else
 using native_socket = int;
+using socket_length = socklen_t;
 #endif
 
 // -- The exclusive-address option ------------------------------------------
@@ -57,16 +62,72 @@ constexpr int stored_value(bool exclusive) noexcept { return exclusive ? 0 : 1; 
 constexpr bool stored_means_exclusive(int v) noexcept { return v == 0; }
 #endif
 
-/// Whether `reuse_addr = true` in a secure acceptor's endpoint constructor
-/// sets SO_REUSEADDR. Never on Windows, where it would open the port to
-/// sharing (and conflicts with SO_EXCLUSIVEADDRUSE); on POSIX a listening
-/// TCP socket cannot be shared through SO_REUSEADDR, and it lets a server
-/// restart while old connections sit in TIME_WAIT.
+/// Whether a secure acceptor keeps SO_REUSEADDR to itself instead of giving
+/// it to the operating system. Windows: yes. There SO_REUSEADDR would let a
+/// rival share the port and conflicts with SO_EXCLUSIVEADDRUSE (WSAEINVAL),
+/// while an exclusive socket needs no help to restart, so
+/// `set_option(reuse_address(true))` is recorded and answered back by
+/// `get_option`, never passed on (as Java's runtime does on Windows). POSIX:
+/// no; a listening TCP socket cannot be shared through SO_REUSEADDR, and it
+/// lets a server restart while old connections sit in TIME_WAIT.
 #if defined(_WIN32)
-constexpr bool reuse_address_on_listen = false;
+constexpr bool reuse_address_is_emulated = true;
 #else
-constexpr bool reuse_address_on_listen = true;
+constexpr bool reuse_address_is_emulated = false;
 #endif
+
+/// Whether (level, name) is SOL_SOCKET/SO_REUSEADDR.
+constexpr bool is_reuse_address_option(int level, int name) noexcept
+{
+  return level == SOL_SOCKET && name == SO_REUSEADDR;
+}
+
+/// Reads a setsockopt buffer the way this platform's kernel reads a boolean
+/// socket-level option. Returns false when the kernel refuses the buffer, so
+/// the option cannot take effect.
+///
+/// POSIX: Linux (`sk_setsockopt`) and the BSDs (`sooptcopyin`) refuse a
+///        buffer shorter than an int (EINVAL) and read the leading int of a
+///        longer one; the rest is ignored.
+/// Windows: Winsock takes 1 to 3 bytes as well (Wine's conformance tests,
+///        ws2_32/tests/sock.c, test_optsize: SO_REUSEADDR and
+///        SO_EXCLUSIVEADDRUSE accept short lengths); Wine copies the first
+///        min(size, 4) bytes into a zeroed int, so even an empty buffer
+///        means "off". Any of those bytes non-zero is taken as "on", the
+///        reading that never misses an "on".
+inline bool option_value_as_read(const void* data, std::size_t size, int& value) noexcept
+{
+  value = 0;
+  if (data == nullptr)
+    return false;
+#if defined(_WIN32)
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size && i < sizeof(int); ++i)
+    if (bytes[i] != 0)
+      value = 1;
+  return true;
+#else
+  if (size < sizeof(int))
+    return false;
+  std::memcpy(&value, data, sizeof(int));
+  return true;
+#endif
+}
+
+/// Writes a boolean option value into a getsockopt-style buffer of `size`
+/// bytes, as the operating system would answer it (an int, or a single byte
+/// for a one-byte buffer).
+inline void store_option_value(void* data, std::size_t size, bool on) noexcept
+{
+  if (data == nullptr || size == 0)
+    return;
+  std::memset(data, 0, size);
+  const int value = on ? 1 : 0;
+  if (size >= sizeof(int))
+    std::memcpy(data, &value, sizeof(int));
+  else
+    *static_cast<unsigned char*>(data) = on ? 1 : 0;
+}
 
 // -- Raw calls ---------------------------------------------------------------
 
@@ -121,6 +182,14 @@ inline bool set_int_option(native_socket s, int level, int name, int value,
   return true;
 }
 
+/// Whether SO_REUSEADDR is on (false if it cannot be read).
+inline bool reuse_address_is_set(native_socket s) noexcept
+{
+  int value = 0;
+  error_code ignored;
+  return get_int_option(s, SOL_SOCKET, SO_REUSEADDR, value, ignored) && value != 0;
+}
+
 /// The socket's type (SOCK_STREAM, SOCK_DGRAM, ...).
 inline int socket_type(native_socket s, error_code& ec) noexcept
 {
@@ -140,6 +209,47 @@ inline bool local_address(native_socket s, sockaddr_storage& address) noexcept
   socklen_t size = sizeof(address);
 #endif
   return ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
+}
+
+/// The address and port held in a socket address (unspecified for another
+/// family).
+inline net::ip::address endpoint_address(const sockaddr_storage& address,
+    unsigned short& port) noexcept
+{
+  port = 0;
+  if (address.ss_family == AF_INET)
+  {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    port = ntohs(v4.sin_port);
+    net::ip::address_v4::bytes_type bytes;
+    std::memcpy(bytes.data(), &v4.sin_addr, 4);
+    return net::ip::address_v4(bytes);
+  }
+  if (address.ss_family == AF_INET6)
+  {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    port = ntohs(v6.sin6_port);
+    net::ip::address_v6::bytes_type bytes;
+    std::memcpy(bytes.data(), &v6.sin6_addr, 16);
+    return net::ip::address_v6(bytes, v6.sin6_scope_id);
+  }
+  return net::ip::address();
+}
+
+/// Whether an IPv6 socket has IPV6_V6ONLY on (false if it cannot be read).
+inline bool is_v6_only(native_socket s) noexcept
+{
+  int value = 0;
+  error_code ignored;
+  return get_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, value, ignored) && value != 0;
+}
+
+/// Whether the socket listens (SO_ACCEPTCONN; false if it cannot be read).
+inline bool is_listening(native_socket s) noexcept
+{
+  int value = 0;
+  error_code ignored;
+  return get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ignored) && value != 0;
 }
 
 /// The socket's address family (AF_INET, AF_INET6), or 0 where the
@@ -186,55 +296,212 @@ inline void wait_readable(native_socket s, int milliseconds, error_code& ec) noe
 
 // -- The platform's rules ------------------------------------------------------
 
-/// Whether a socket with these options can have its port shared by a rival.
-///
-/// Windows: only SO_EXCLUSIVEADDRUSE keeps rivals out.
-/// Linux:   SO_REUSEPORT lets a same-user rival share the port, and
-///          SO_REUSEADDR lets any user share it unless the socket is a
-///          listening TCP socket (listening implies SOCK_STREAM).
-/// At most three getsockopt calls.
-inline bool native_is_exclusive(native_socket s, error_code& ec) noexcept
+/// The rules option that a SOL_SOCKET option name stands for; false for
+/// any other option.
+inline bool rules_option(int level, int name, rules::option& out) noexcept
 {
-  int value = 0;
+  if (level != SOL_SOCKET)
+    return false;
+  if (name == SO_REUSEADDR)
+    out = rules::option::reuse_address;
 #if defined(_WIN32)
-  if (!get_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, value, ec))
-    return false;
-  return value != 0;
+  else if (name == SO_EXCLUSIVEADDRUSE)
+    out = rules::option::exclusive_address_use;
 #else
-  if (!get_int_option(s, SOL_SOCKET, SO_REUSEPORT, value, ec))
+  else if (name == SO_REUSEPORT)
+    out = rules::option::reuse_port;
+#  if defined(SO_REUSEPORT_LB)
+  else if (name == SO_REUSEPORT_LB)
+    out = rules::option::reuse_port_lb;
+#  endif
+#endif
+  else
     return false;
-  if (value != 0)
-    return false;
-  if (!get_int_option(s, SOL_SOCKET, SO_REUSEADDR, value, ec))
-    return false;
-  if (value == 0)
-    return true;
-  if (!get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ec))
-    return false;
-  return value != 0;
+  return true;
+}
+
+/// The socket as portguard::rules sees a defender: its protocol, whether it
+/// listens, whether its address is a wildcard (an unbound socket counts as
+/// one), and the sharing options it has on. A handful of getsockopt calls
+/// and one getsockname.
+inline rules::defender rules_defender(native_socket s, error_code& ec) noexcept
+{
+  rules::defender d{rules::protocol::tcp, rules::socket_state::bound,
+      rules::address_kind::wildcard, {}};
+  const int type = socket_type(s, ec);
+  if (ec)
+    return d;
+  d.proto = type == SOCK_DGRAM ? rules::protocol::udp : rules::protocol::tcp;
+  int value = 0;
+  if (d.proto == rules::protocol::tcp)
+  {
+    if (!get_int_option(s, SOL_SOCKET, SO_ACCEPTCONN, value, ec))
+      return d;
+    if (value != 0)
+      d.state = rules::socket_state::listening;
+  }
+  sockaddr_storage local;
+  if (local_address(s, local))
+  {
+    unsigned short port = 0;
+    if (!endpoint_address(local, port).is_unspecified())
+      d.address = rules::address_kind::specific;
+  }
+  const int names[] = {SO_REUSEADDR,
+#if defined(_WIN32)
+      SO_EXCLUSIVEADDRUSE,
+#else
+      SO_REUSEPORT,
+#  if defined(SO_REUSEPORT_LB)
+      SO_REUSEPORT_LB,
+#  endif
+#endif
+  };
+  for (int name : names)
+  {
+    if (!get_int_option(s, SOL_SOCKET, name, value, ec))
+      return d;
+    rules::option o = rules::option::reuse_address;
+    if (value != 0 && rules_option(SOL_SOCKET, name, o))
+      d.options = d.options.with(o);
+  }
+  return d;
+}
+
+/// Whether no unprivileged rival could share or shadow the socket's port,
+/// whatever it tries, by this platform's rules (portguard::rules): the
+/// option half of is_exclusive(). False on macOS and FreeBSD for a wildcard
+/// socket, which a same-user rival can always shadow.
+inline bool options_are_exclusive(native_socket s, error_code& ec) noexcept
+{
+  const rules::defender d = rules_defender(s, ec);
+  return !ec && !rules::open_to_unprivileged(rules::this_platform(), d);
+}
+
+/// Whether the socket's options are as exclusive as this platform allows:
+/// no option it has on lets in a rival that portguard's own options would
+/// keep out. What an adoption under exclusivity::required asks.
+inline bool options_are_as_exclusive_as_possible(native_socket s, error_code& ec) noexcept
+{
+  const rules::defender d = rules_defender(s, ec);
+  return !ec && !rules::opened_by_options(rules::this_platform(), d);
+}
+
+/// Whether SO_EXCLUSIVEADDRUSE can read back "on" while it protects nothing:
+/// on Windows it has effect only if set before bind, yet reads back 1 when
+/// set later (seen under Wine; Microsoft documents the before-bind rule).
+/// An in-process probe bind tells the difference (verify.hpp).
+#if defined(_WIN32)
+constexpr bool exclusive_option_may_be_inert = true;
+#else
+constexpr bool exclusive_option_may_be_inert = false;
+#endif
+
+/// Whether an exclusive bind to a specific address can succeed beside a
+/// socket bound to the wildcard of the same port (Windows: yes, row
+/// "none W", column "EXCL S" of Microsoft's table), so such a bind proves
+/// less than one to the wildcard.
+#if defined(_WIN32)
+constexpr bool specific_bind_may_sit_beside_wildcard = true;
+#else
+constexpr bool specific_bind_may_sit_beside_wildcard = false;
+#endif
+
+/// Whether a bind is refused because another socket holds the address
+/// (EADDRINUSE; on Windows also WSAEACCES, the answer of an exclusive
+/// socket).
+inline bool is_conflict(const error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  return ec == net::error::address_in_use || ec == net::error::access_denied;
+#else
+  return ec == net::error::address_in_use;
 #endif
 }
 
-/// Whether setting the raw option (level, name, value) would let rivals share
-/// the port, so a secure acceptor must refuse it.
+/// Binds a new socket of `family`/`type` with no options to the address and
+/// port, and closes it at once: true if the bind succeeded. `ec` holds the
+/// bind's error otherwise (or the error of opening the socket).
+inline bool probe_bind(int family, int type, const net::ip::address& address,
+    unsigned short port, error_code& ec) noexcept
+{
+  const native_socket s = ::socket(family, type, 0);
+#if defined(_WIN32)
+  if (s == INVALID_SOCKET)
+#else
+  if (s < 0)
+#endif
+  {
+    ec = last_socket_error();
+    return false;
+  }
+  sockaddr_storage storage;
+  std::memset(&storage, 0, sizeof(storage));
+  socket_length size = 0;
+  if (address.is_v4())
+  {
+    auto& v4 = reinterpret_cast<sockaddr_in&>(storage);
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
+    const auto bytes = address.to_v4().to_bytes();
+    std::memcpy(&v4.sin_addr, bytes.data(), bytes.size());
+    size = sizeof(sockaddr_in);
+  }
+  else
+  {
+    auto& v6 = reinterpret_cast<sockaddr_in6&>(storage);
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(port);
+    const auto bytes = address.to_v6().to_bytes();
+    std::memcpy(&v6.sin6_addr, bytes.data(), bytes.size());
+    v6.sin6_scope_id = address.to_v6().scope_id();
+    size = sizeof(sockaddr_in6);
+  }
+  const bool bound = ::bind(s, reinterpret_cast<const sockaddr*>(&storage), size) == 0;
+  if (!bound)
+    ec = last_socket_error();
+  else
+    ec.clear();
+#if defined(_WIN32)
+  ::closesocket(s);
+#else
+  ::close(s);
+#endif
+  return bound;
+}
+
+/// Sets SO_REUSEADDR on or off.
+inline void set_reuse_address(native_socket s, bool on, error_code& ec) noexcept
+{
+  set_int_option(s, SOL_SOCKET, SO_REUSEADDR, on ? 1 : 0, ec);
+}
+
+/// Whether a stream socket is connected (it has a peer).
+inline bool is_connected(native_socket s) noexcept
+{
+  sockaddr_storage peer;
+#if defined(_WIN32)
+  int size = sizeof(peer);
+#else
+  socklen_t size = sizeof(peer);
+#endif
+  return ::getpeername(s, reinterpret_cast<sockaddr*>(&peer), &size) == 0;
+}
+
+/// Whether setting the raw option (level, name, data, size) on a TCP
+/// acceptor would let rivals share the port, so a secure acceptor must
+/// refuse it (portguard::rules::option_would_share). The value is judged as
+/// the kernel will read it (option_value_as_read), whatever its size: a
+/// buffer the kernel refuses cannot share anything.
 inline bool option_would_share(int level, int name, const void* data,
     std::size_t size) noexcept
 {
-  if (level != SOL_SOCKET || data == nullptr)
-    return false;
   int value = 0;
-  if (size == sizeof(int))
-    std::memcpy(&value, data, sizeof(int));
-  else if (size == 1)
-    value = *static_cast<const unsigned char*>(data);
-  else
+  rules::option o = rules::option::reuse_address;
+  if (!rules_option(level, name, o) || !option_value_as_read(data, size, value))
     return false;
-#if defined(_WIN32)
-  return (name == SO_REUSEADDR && value != 0)
-      || (name == SO_EXCLUSIVEADDRUSE && value == 0);
-#else
-  return name == SO_REUSEPORT && value != 0;
-#endif
+  return rules::option_would_share(rules::this_platform(), rules::protocol::tcp,
+      rules::socket_state::bound, o, value != 0);
 }
 
 /// Applies the platform's exclusive rule to an open, unbound socket:

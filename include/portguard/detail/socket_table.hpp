@@ -1,0 +1,177 @@
+//
+// portguard/detail/socket_table.hpp
+//
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
+// Who holds a port, from the operating system's socket table. The platform
+// is chosen here, once: socket_table_linux.hpp (inet_diag),
+// socket_table_win32.hpp (IP Helper) or socket_table_none.hpp. Each
+// provides read_table, table_lists_bound_sockets, socket_identity,
+// is_same_socket and find_owners; what is common follows.
+//
+#ifndef PORTGUARD_DETAIL_SOCKET_TABLE_HPP
+#define PORTGUARD_DETAIL_SOCKET_TABLE_HPP
+
+#include <portguard/detail/config.hpp>
+#include <portguard/detail/platform.hpp>
+#include <portguard/detail/fault_seam.hpp>
+#include <portguard/port_holder.hpp>
+
+PORTGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+/// Which TCP holders a lookup lists (UDP sockets are always listed).
+enum class holder_scope
+{
+  listeners, ///< Listening sockets only: cheap.
+  all        ///< Also sockets bound but not listening: walks the bind table.
+};
+
+} // namespace detail
+PORTGUARD_NAMESPACE_END
+
+#if defined(__linux__)
+#  include <portguard/detail/socket_table_linux.hpp>
+#elif defined(_WIN32)
+#  include <portguard/detail/socket_table_win32.hpp>
+#else
+#  include <portguard/detail/socket_table_none.hpp>
+#endif
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+PORTGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+/// read_table, through the test seam: a build with PORTGUARD_FAULT_SEAM can
+/// make the table unreadable (as in a sandbox that refuses netlink) or
+/// partial (as on a kernel that does not list bound sockets).
+inline void read_holders(int protocol, unsigned short port, holder_scope scope,
+    port_holders& out, error_code& ec)
+{
+  switch (table_fault())
+  {
+  case table_fault_kind::unreadable:
+    out.sockets.clear();
+    out.complete = false;
+    ec = net::error::no_permission;
+    return;
+  case table_fault_kind::partial:
+    read_table(protocol, port, holder_scope::listeners, out, ec);
+    out.complete = protocol == IPPROTO_UDP || scope == holder_scope::listeners;
+    return;
+  case table_fault_kind::none:
+    break;
+  }
+  read_table(protocol, port, scope, out, ec);
+}
+
+/// Whether an IPv6 address is the v4-mapped form of an IPv4 one.
+inline bool maps_v4(const net::ip::address_v6& v6, const net::ip::address_v4& v4)
+{
+  return v6.is_v4_mapped()
+      && net::ip::make_address_v4(net::ip::v4_mapped, v6) == v4;
+}
+
+/// Whether an IPv6 socket (`v6`, dual-stack unless `v6_only`) and an IPv4
+/// address share the IPv4 side of a port.
+inline bool dual_stack_covers(const net::ip::address_v6& v6, bool v6_only,
+    const net::ip::address_v4& v4)
+{
+  if (v6_only)
+    return false;
+  if (v6.is_unspecified())
+    return true;
+  if (!v6.is_v4_mapped())
+    return false;
+  return v4.is_unspecified() || maps_v4(v6, v4)
+      || maps_v4(v6, net::ip::address_v4::any());
+}
+
+/// Whether two sockets bound to the same port on these addresses overlap:
+/// the same address, a wildcard on either side of one family, or an IPv4
+/// address under a dual-stack IPv6 socket.
+inline bool addresses_overlap(const net::ip::address& a, bool a_v6_only,
+    const net::ip::address& b, bool b_v6_only)
+{
+  if (a.is_v4() == b.is_v4())
+    return a == b || a.is_unspecified() || b.is_unspecified();
+  if (a.is_v6())
+    return dual_stack_covers(a.to_v6(), a_v6_only, b.to_v4());
+  return dual_stack_covers(b.to_v6(), b_v6_only, a.to_v4());
+}
+
+/// Keeps the holders whose address overlaps `address` (an IPv6 socket that
+/// is dual-stack unless `v6_only`).
+inline void keep_overlapping(std::vector<port_holder>& holders,
+    const net::ip::address& address, bool v6_only)
+{
+  holders.erase(std::remove_if(holders.begin(), holders.end(),
+      [&](const port_holder& h) {
+        return !addresses_overlap(h.address, h.v6_only, address, v6_only);
+      }), holders.end());
+}
+
+/// The holders of the socket's local port that overlap its address, but
+/// not the socket itself. `invalid_argument` if the socket is not bound.
+inline void read_other_holders(native_socket s, holder_scope scope,
+    port_holders& out, error_code& ec)
+{
+  out.sockets.clear();
+  out.complete = false;
+  sockaddr_storage local;
+  unsigned short port = 0;
+  const net::ip::address address = local_address(s, local)
+      ? endpoint_address(local, port) : net::ip::address();
+  if (port == 0)
+  {
+    ec = net::error::invalid_argument;
+    return;
+  }
+  const int type = socket_type(s, ec);
+  if (ec)
+    return;
+  read_holders(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port, scope, out, ec);
+  if (ec)
+    return;
+  keep_overlapping(out.sockets, address, address.is_v6() && is_v6_only(s));
+  const std::uint64_t identity = socket_identity(s);
+  const auto self = std::find_if(out.sockets.begin(), out.sockets.end(),
+      [&](const port_holder& h) { return is_same_socket(h, s, identity); });
+  if (self != out.sockets.end())
+    out.sockets.erase(self);
+}
+
+/// `[::1]:8080` or `127.0.0.1:8080`.
+inline std::string endpoint_text(const net::ip::address& address, unsigned short port)
+{
+  const std::string text = address.to_string();
+  return (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(port);
+}
+
+/// One line: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`.
+inline std::string describe(const port_holder& h)
+{
+  std::string line = endpoint_text(h.address, h.port);
+  line += h.state == holder_state::listening ? " listening"
+      : h.state == holder_state::bound ? " bound, not listening" : " udp";
+  if (h.address.is_v6() && h.address.is_unspecified())
+    line += h.v6_only ? " (IPv6 only)" : " (dual-stack)";
+  if (h.uid)
+    line += ", uid " + std::to_string(*h.uid);
+  if (h.pid)
+  {
+    line += ", pid " + std::to_string(*h.pid);
+    if (!h.process.empty())
+      line += " (" + h.process + ")";
+  }
+  return line;
+}
+
+} // namespace detail
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_DETAIL_SOCKET_TABLE_HPP

@@ -1,0 +1,60 @@
+//
+// portguard/detail/socket_table_none.hpp
+//
+// Copyright (c) 2026 The portguard authors
+// SPDX-License-Identifier: BSL-1.0
+//
+// Platforms whose socket table portguard cannot read (macOS, the BSDs):
+// every lookup reports operation_not_supported. Included by
+// socket_table.hpp only.
+//
+#ifndef PORTGUARD_DETAIL_SOCKET_TABLE_NONE_HPP
+#define PORTGUARD_DETAIL_SOCKET_TABLE_NONE_HPP
+
+#include <portguard/detail/config.hpp>
+#include <portguard/detail/platform.hpp>
+#include <portguard/port_holder.hpp>
+
+#include <cstdint>
+#include <vector>
+
+PORTGUARD_NAMESPACE_BEGIN
+namespace detail {
+
+inline void read_table(int, unsigned short, holder_scope, port_holders& out,
+    error_code& ec)
+{
+  out.sockets.clear();
+  out.complete = false;
+  ec = net::error::operation_not_supported;
+}
+
+inline bool table_lists_bound_sockets() noexcept
+{
+  return false;
+}
+
+inline std::uint64_t socket_identity(native_socket) noexcept
+{
+  return 0;
+}
+
+inline bool is_same_socket(const port_holder&, native_socket, std::uint64_t) noexcept
+{
+  return false;
+}
+
+inline void find_owners(std::vector<port_holder>&)
+{
+}
+
+inline bool listener_of_this_process_is_exclusive(const port_holder&, error_code& ec)
+{
+  ec = net::error::operation_not_supported;
+  return false;
+}
+
+} // namespace detail
+PORTGUARD_NAMESPACE_END
+
+#endif // PORTGUARD_DETAIL_SOCKET_TABLE_NONE_HPP
