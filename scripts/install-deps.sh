@@ -2,12 +2,14 @@
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
 # Installs what portguard's demo and tests need on Debian 12, if missing.
-# Runs as root (or through sudo when available).
+# Runs as root (or through sudo when available). The Boost 1.74 headers of
+# the compatibility stage are not installed: scripts/stages/15-compat.sh
+# downloads libboost1.74-dev and unpacks it into build/deps.
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ python3 pkg-config doxygen
-  libboost1.81-dev libasio-dev
+  libboost1.81-dev libboost-test1.81-dev libasio-dev
   clang libclang-rt-14-dev
   g++-mingw-w64-x86-64-posix wine64
 )

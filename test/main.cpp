@@ -8,9 +8,16 @@
 // process started with --portguard-rival is a rival child (used where fork
 // is not available) and runs no tests.
 //
+// Boost.Test is the prebuilt library when CMake found one
+// (PORTGUARD_TEST_BOOST_TEST_LIBRARY), else compiled into this file.
+//
 #define BOOST_TEST_NO_MAIN
 #define BOOST_TEST_ALTERNATIVE_INIT_API
-#include <boost/test/included/unit_test.hpp>
+#if defined(PORTGUARD_TEST_BOOST_TEST_LIBRARY)
+#  include <boost/test/unit_test.hpp>
+#else
+#  include <boost/test/included/unit_test.hpp>
+#endif
 
 #include "support/descriptors.hpp"
 #include "support/rival.hpp"

@@ -56,6 +56,12 @@ enum class error
 
 namespace detail {
 
+// Boost's error_category has a protected, non-virtual destructor by design;
+// the one instance below is never deleted through a base pointer.
+#if defined(__GNUC__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
+#endif
 class error_category_impl : public error_category
 {
 public:
@@ -97,6 +103,9 @@ public:
     return "unknown portguard error";
   }
 };
+#if defined(__GNUC__)
+#  pragma GCC diagnostic pop
+#endif
 
 } // namespace detail
 

@@ -5,9 +5,9 @@
 # (every public name documented, no broken commands). Output: build/docs/html.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mkdir -p build/docs
+mkdir -p build
 start=$SECONDS
-if PORTGUARD_DOCS_OUT=build/docs doxygen docs/Doxyfile; then
+if doxygen docs/Doxyfile; then
   echo "docs: API reference in build/docs/html/index.html, zero warnings ($((SECONDS - start)) s)"
 else
   echo "docs: Doxygen warned on the public headers (see above); document every public name"

@@ -1,11 +1,14 @@
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
 # Builds and runs the consumer against an installed portguard through
-# pkg-config alone: no CMake on the consumer's side.
+# pkg-config alone: no CMake on the consumer's side. The consumer picks its
+# own language standard (-std=c++20 before pkg-config's flags, as users
+# write it), so Cflags must not name one; nor may a flag come twice.
 #
 #   cmake -DPREFIX=<install prefix> -DSOURCE=<main.cpp> -DWORK_DIR=<dir>
 #         -DCXX=<compiler> -DVERSION=<expected> -P pkg_config.cmake
 
+cmake_minimum_required(VERSION 3.16)
 find_program(PKG_CONFIG pkg-config REQUIRED)
 set(ENV{PKG_CONFIG_PATH} "${PREFIX}/share/pkgconfig")
 
@@ -35,12 +38,24 @@ endif()
 
 pkg_config(cflags --cflags)
 pkg_config(libs --libs)
+if(cflags MATCHES "-std=")
+  message(FATAL_ERROR "portguard.pc's Cflags force a language standard: ${cflags}")
+endif()
+pkg_config(both --cflags --libs)
 separate_arguments(cflags UNIX_COMMAND "${cflags}")
 separate_arguments(libs UNIX_COMMAND "${libs}")
+separate_arguments(both UNIX_COMMAND "${both}")
+set(seen)
+foreach(flag IN LISTS both)
+  if(flag IN_LIST seen)
+    message(FATAL_ERROR "pkg-config --cflags --libs portguard repeats ${flag}")
+  endif()
+  list(APPEND seen ${flag})
+endforeach()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
-execute_process(COMMAND ${CXX} ${cflags} "${SOURCE}" -o "${WORK_DIR}/consumer" ${libs}
+execute_process(COMMAND ${CXX} -std=c++20 ${cflags} "${SOURCE}" -o "${WORK_DIR}/consumer" ${libs}
   RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "compiling with pkg-config's flags failed")

@@ -132,18 +132,18 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
 
   // -- make_exclusive ----------------------------------------------------------
   add("closed socket", "make_exclusive(tcp::acceptor)", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) { tcp::acceptor a(ctx); pg::make_exclusive(a, ec); },
-      [=, &ctx, &held] { tcp::acceptor a(ctx); pg::make_exclusive(a); });
+      [=, &ctx](error_code& ec) { tcp::acceptor a(ctx); pg::make_exclusive(a, ec); },
+      [=, &ctx] { tcp::acceptor a(ctx); pg::make_exclusive(a); });
   add("closed socket", "make_exclusive(udp::socket)", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) { udp::socket s(ctx); pg::make_exclusive(s, ec); },
-      [=, &ctx, &held] { udp::socket s(ctx); pg::make_exclusive(s); });
+      [=, &ctx](error_code& ec) { udp::socket s(ctx); pg::make_exclusive(s, ec); },
+      [=, &ctx] { udp::socket s(ctx); pg::make_exclusive(s); });
   add("already bound", "make_exclusive(tcp::acceptor)", {e::already_bound},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         tcp::acceptor a(ctx, tcp::v4());
         a.bind(tcp::endpoint(loopback, 0));
         pg::make_exclusive(a, ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         tcp::acceptor a(ctx, tcp::v4());
         a.bind(tcp::endpoint(loopback, 0));
         pg::make_exclusive(a);
@@ -154,74 +154,74 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
       // Linux: EAFNOSUPPORT; Wine: WSAEOPNOTSUPP; Windows may say WSAEFAULT.
       {net::error::invalid_argument, net::error::address_family_not_supported,
           net::error::operation_not_supported, net::error::fault},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         tcp::acceptor a(ctx, tcp::v4());
         pg::exclusive_bind(a, v6_endpoint, ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         tcp::acceptor a(ctx, tcp::v4());
         pg::exclusive_bind(a, v6_endpoint);
       });
   add("already bound", "exclusive_bind(udp::socket)", {e::already_bound},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         udp::socket s(ctx, udp::endpoint(loopback, 0));
         pg::exclusive_bind(s, udp::endpoint(loopback, 0), ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         udp::socket s(ctx, udp::endpoint(loopback, 0));
         pg::exclusive_bind(s, udp::endpoint(loopback, 0));
       });
   add("port in use", "exclusive_bind(tcp::acceptor)", {in_use},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         tcp::acceptor a(ctx);
         pg::exclusive_bind(a, tcp_in_use, ec);
         BOOST_TEST(!a.is_open()); // it opened the socket, so it closed it again
       },
-      [=, &ctx, &held] { tcp::acceptor a(ctx); pg::exclusive_bind(a, tcp_in_use); });
+      [=, &ctx] { tcp::acceptor a(ctx); pg::exclusive_bind(a, tcp_in_use); });
   add("port in use", "exclusive_bind(udp::socket)", {in_use},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         udp::socket s(ctx);
         pg::exclusive_bind(s, udp_in_use, ec);
         BOOST_TEST(!s.is_open());
       },
-      [=, &ctx, &held] { udp::socket s(ctx); pg::exclusive_bind(s, udp_in_use); });
+      [=, &ctx] { udp::socket s(ctx); pg::exclusive_bind(s, udp_in_use); });
   add("address not on this host", "exclusive_bind(tcp::acceptor)",
       {error_code(address_not_available, net::error::get_system_category())},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         tcp::acceptor a(ctx);
         pg::exclusive_bind(a, tcp::endpoint(net::ip::make_address("192.0.2.1"), 0), ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         tcp::acceptor a(ctx);
         pg::exclusive_bind(a, tcp::endpoint(net::ip::make_address("192.0.2.1"), 0));
       });
 
   // -- is_exclusive ------------------------------------------------------------
   add("closed socket", "is_exclusive(tcp::acceptor)", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) { tcp::acceptor a(ctx); BOOST_TEST(!pg::is_exclusive(a, ec)); },
-      [=, &ctx, &held] { tcp::acceptor a(ctx); pg::is_exclusive(a); });
+      [=, &ctx](error_code& ec) { tcp::acceptor a(ctx); BOOST_TEST(!pg::is_exclusive(a, ec)); },
+      [=, &ctx] { tcp::acceptor a(ctx); pg::is_exclusive(a); });
   add("closed socket", "is_exclusive(tcp::socket)", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) { tcp::socket s(ctx); BOOST_TEST(!pg::is_exclusive(s, ec)); },
-      [=, &ctx, &held] { tcp::socket s(ctx); pg::is_exclusive(s); });
+      [=, &ctx](error_code& ec) { tcp::socket s(ctx); BOOST_TEST(!pg::is_exclusive(s, ec)); },
+      [=, &ctx] { tcp::socket s(ctx); pg::is_exclusive(s); });
 
   // -- secure_acceptor ---------------------------------------------------------
   add("port in use", "secure_acceptor(ctx, endpoint) / bind_with_retry", {in_use},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         pg::secure_acceptor a(ctx);
         pg::bind_with_retry(a, tcp_in_use, one_attempt(), ec);
         BOOST_TEST(!a.is_open());
       },
-      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp_in_use); });
+      [=, &ctx] { pg::secure_acceptor a(ctx, tcp_in_use); });
   add("already open", "secure_acceptor::open", {net::error::already_open},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         pg::secure_acceptor a(ctx, tcp::v4());
         a.open(tcp::v4(), ec);
         BOOST_TEST(a.is_open()); // the first socket is kept
       },
-      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4()); a.open(tcp::v4()); });
+      [=, &ctx] { pg::secure_acceptor a(ctx, tcp::v4()); a.open(tcp::v4()); });
   add("invalid native handle", "secure_acceptor::assign", {bad_descriptor, not_socket},
-      [=, &ctx, &held](error_code& ec) { pg::secure_acceptor a(ctx); a.assign(tcp::v4(), invalid_handle, ec); },
-      [=, &ctx, &held] { pg::secure_acceptor a(ctx, tcp::v4(), invalid_handle); });
+      [=, &ctx](error_code& ec) { pg::secure_acceptor a(ctx); a.assign(tcp::v4(), invalid_handle, ec); },
+      [=, &ctx] { pg::secure_acceptor a(ctx, tcp::v4(), invalid_handle); });
   add("UDP socket's handle", "secure_acceptor::assign", {e::wrong_socket_type},
       [=, &ctx, &held](error_code& ec) {
         pg::secure_acceptor a(ctx);
@@ -254,73 +254,73 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
       });
   add("sharing option", "secure_acceptor::set_option(exclusive_address_use(false))",
       {e::conflicting_option},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         pg::secure_acceptor a(ctx, tcp::v4());
         a.set_option(pg::exclusive_address_use(false), ec);
         BOOST_TEST(a.is_exclusive());
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         pg::secure_acceptor a(ctx, tcp::v4());
         a.set_option(pg::exclusive_address_use(false));
       });
   add("closed socket", "secure_acceptor::set_option", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         pg::secure_acceptor a(ctx);
         a.set_option(net::socket_base::keep_alive(true), ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         pg::secure_acceptor a(ctx);
         a.set_option(net::socket_base::keep_alive(true));
       });
   add("closed socket", "secure_acceptor::is_exclusive", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) { pg::secure_acceptor a(ctx); BOOST_TEST(!a.is_exclusive(ec)); },
-      [=, &ctx, &held] { pg::secure_acceptor a(ctx); a.is_exclusive(); });
+      [=, &ctx](error_code& ec) { pg::secure_acceptor a(ctx); BOOST_TEST(!a.is_exclusive(ec)); },
+      [=, &ctx] { pg::secure_acceptor a(ctx); a.is_exclusive(); });
 
   // -- bind_with_retry ---------------------------------------------------------
   add("zero attempts", "bind_with_retry(secure_acceptor)", {net::error::invalid_argument},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         pg::secure_acceptor a(ctx);
         pg::retry_options r;
         r.attempts = 0;
         pg::bind_with_retry(a, tcp::endpoint(loopback, 0), r, ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         pg::secure_acceptor a(ctx);
         pg::retry_options r;
         r.attempts = 0;
         pg::bind_with_retry(a, tcp::endpoint(loopback, 0), r);
       });
   add("already open", "bind_with_retry(secure_acceptor)", {net::error::already_open},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         pg::secure_acceptor a(ctx, tcp::v4());
         pg::bind_with_retry(a, tcp::endpoint(loopback, 0), one_attempt(), ec);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         pg::secure_acceptor a(ctx, tcp::v4());
         pg::bind_with_retry(a, tcp::endpoint(loopback, 0), one_attempt());
       });
   add("port in use", "bind_with_retry(udp::socket)", {in_use},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         udp::socket s(ctx);
         pg::bind_with_retry(s, udp_in_use, one_attempt(), ec);
       },
-      [=, &ctx, &held] { udp::socket s(ctx); pg::bind_with_retry(s, udp_in_use, one_attempt()); });
+      [=, &ctx] { udp::socket s(ctx); pg::bind_with_retry(s, udp_in_use, one_attempt()); });
 
   // -- graceful_close ----------------------------------------------------------
   add("closed socket", "graceful_close(tcp::socket)", {bad_descriptor},
-      [=, &ctx, &held](error_code& ec) { tcp::socket s(ctx); pg::graceful_close(s, ec); },
-      [=, &ctx, &held] { tcp::socket s(ctx); pg::graceful_close(s); });
+      [=, &ctx](error_code& ec) { tcp::socket s(ctx); pg::graceful_close(s, ec); },
+      [=, &ctx] { tcp::socket s(ctx); pg::graceful_close(s); });
   add("not connected", "graceful_close(tcp::socket)", {net::error::not_connected},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         tcp::socket s(ctx, tcp::v4());
         pg::graceful_close(s, ec);
         BOOST_TEST(!s.is_open());
       },
-      [=, &ctx, &held] { tcp::socket s(ctx, tcp::v4()); pg::graceful_close(s); });
+      [=, &ctx] { tcp::socket s(ctx, tcp::v4()); pg::graceful_close(s); });
 
 #if !defined(_WIN32)
   add("not a socket (a pipe)", "secure_acceptor::assign", {not_socket},
-      [=, &ctx, &held](error_code& ec) {
+      [=, &ctx](error_code& ec) {
         int fds[2];
         BOOST_TEST_REQUIRE(::pipe(fds) == 0);
         pg::secure_acceptor a(ctx);
@@ -328,7 +328,7 @@ std::vector<bad_case> all_cases(net::io_context& ctx, held_ports& held)
         ::close(fds[0]);
         ::close(fds[1]);
       },
-      [=, &ctx, &held] {
+      [=, &ctx] {
         int fds[2];
         BOOST_TEST_REQUIRE(::pipe(fds) == 0);
         struct closer

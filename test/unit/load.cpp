@@ -302,7 +302,7 @@ private:
 /// Runs `connections` through `acceptor` while rivals (same user, and
 /// nobody when root) loop; returns their counts.
 template <typename Acceptor>
-std::vector<std::pair<identity, rival_counts>> load_with_rivals(net::io_context& ctx,
+std::vector<std::pair<identity, rival_counts>> load_with_rivals(
     Acceptor& acceptor, int connections, accept_load<Acceptor>& result)
 {
   const unsigned short port = acceptor.local_endpoint().port();
@@ -355,7 +355,7 @@ BOOST_AUTO_TEST_CASE(rivals_never_win_under_load, *boost::unit_test::timeout(300
   net::io_context ctx;
   portguard::secure_acceptor acceptor(ctx, tcp::endpoint(net::ip::address_v4::any(), 0));
   accept_load<portguard::secure_acceptor> result(ctx, acceptor, connections, 64);
-  const auto counts = load_with_rivals(ctx, acceptor, connections, result);
+  const auto counts = load_with_rivals(acceptor, connections, result);
 
   BOOST_TEST(result.accepted == connections);
   BOOST_TEST(result.accept_failures == 0);
@@ -387,7 +387,7 @@ BOOST_AUTO_TEST_CASE(control_rivals_win_against_reuse_port_listener, *boost::uni
   plain.bind(tcp::endpoint(net::ip::address_v4::any(), 0));
   plain.listen();
   accept_load<tcp::acceptor> result(ctx, plain, connections, 64);
-  const auto counts = load_with_rivals(ctx, plain, connections, result);
+  const auto counts = load_with_rivals(plain, connections, result);
 
   BOOST_TEST(result.accepted == connections);
   BOOST_TEST(result.accept_failures == 0);

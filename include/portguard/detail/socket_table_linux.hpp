@@ -188,7 +188,8 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
         holder.state = holder_state::listening;
       else
         holder.state = holder_state::bound;
-      int attributes = static_cast<int>(h->nlmsg_len) - NLMSG_LENGTH(sizeof(*message));
+      int attributes = static_cast<int>(h->nlmsg_len)
+          - static_cast<int>(NLMSG_LENGTH(sizeof(*message)));
       for (auto* a = reinterpret_cast<const rtattr*>(message + 1); RTA_OK(a, attributes);
            a = RTA_NEXT(a, attributes))
         if (a->rta_type == INET_DIAG_SKV6ONLY)
