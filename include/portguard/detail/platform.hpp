@@ -470,6 +470,45 @@ inline bool probe_bind(int family, int type, const net::ip::address& address,
   return bound;
 }
 
+/// Windows: whether this platform refuses a wildcard bind beside a lone
+/// exclusive listener on a specific address of the same port. Microsoft's
+/// table says it does not (row "EXCL S", column "none W"); Wine, whose Linux
+/// underneath refuses every overlapping bind, does. Where it does, such a
+/// refusal says nothing about other holders. Measured once per process on
+/// an ephemeral loopback port; false (Microsoft's answer) if the
+/// measurement cannot be made.
+inline bool wildcard_refused_beside_any_specific() noexcept
+{
+#if defined(_WIN32)
+  static const bool refused = [] {
+    const native_socket s = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (s == INVALID_SOCKET)
+      return false;
+    error_code ec;
+    sockaddr_in local;
+    std::memset(&local, 0, sizeof(local));
+    local.sin_family = AF_INET;
+    local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int size = sizeof(local);
+    bool answer = false;
+    if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec)
+        && ::bind(s, reinterpret_cast<const sockaddr*>(&local), sizeof(local)) == 0
+        && ::listen(s, 1) == 0
+        && ::getsockname(s, reinterpret_cast<sockaddr*>(&local), &size) == 0)
+    {
+      answer = !probe_bind(AF_INET, SOCK_STREAM, net::ip::address_v4::any(),
+                   ntohs(local.sin_port), ec)
+          && ec == net::error::address_in_use;
+    }
+    ::closesocket(s);
+    return answer;
+  }();
+  return refused;
+#else
+  return false;
+#endif
+}
+
 /// Sets SO_REUSEADDR on or off.
 inline void set_reuse_address(native_socket s, bool on, error_code& ec) noexcept
 {

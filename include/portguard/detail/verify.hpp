@@ -86,7 +86,10 @@ inline bool table_shows_alone(native_socket s, holder_scope scope,
 ///   cannot, and the answer is false.
 /// - A specific address (TCP): a bind of the wildcard must succeed; it is
 ///   refused when a wildcard socket already holds the port. For UDP the
-///   table read that follows shows any wildcard socket.
+///   table read that follows shows any wildcard socket. Where the platform
+///   refuses a wildcard bind beside any specific one (Wine), a refusal
+///   proves nothing and the table of listeners decides; a bound, not
+///   listening socket that shares the port is then not seen.
 ///
 /// The probe holds the address for microseconds; a UDP datagram for the
 /// socket that arrives in that time may go to the probe.
@@ -126,8 +129,13 @@ inline bool probe_shows_alone(native_socket s, error_code& ec)
   if (probe_bind(family, type, wildcard, port, bind_ec))
     return true;
   if (!is_conflict(bind_ec))
+  {
     ec = bind_ec;
-  return false;
+    return false;
+  }
+  // Where every overlapping bind is refused (Wine), the refusal may come
+  // from our own socket; the listener table read that follows decides.
+  return bind_ec == net::error::address_in_use && wildcard_refused_beside_any_specific();
 }
 
 /// After a bind made with the exclusive options already set (by a
