@@ -7,9 +7,11 @@
 // Making an existing tcp::acceptor exclusive when other code owns it. The
 // `line_server` below stands for a library you cannot change: it owns a
 // plain tcp::acceptor and offers a hook that runs after open, before bind,
-// as many servers do. That hook is all portguard needs:
+// as many servers do. That hook, and one call once the server listens, is
+// all portguard needs:
 //
 //   open → make_exclusive (or set_option(exclusive_address_use(true))) → bind → listen
+//   → guard_other_family (the same port on IPv6 for an IPv4 server, and back)
 //
 //   retrofit_acceptor <address> <port> [--once] [--option]
 //
@@ -103,6 +105,8 @@ int main(int argc, char* argv[])
       server.on_open = [](tcp::acceptor& a) { portguard::make_exclusive(a); };
 
     server.listen({net::ip::make_address(argv[1]), static_cast<unsigned short>(std::atoi(argv[2]))});
+    // So that a client trying ::1 for "localhost" cannot reach someone else.
+    portguard::guard_other_family(server.acceptor());
     std::cout << "listening on " << server.acceptor().local_endpoint()
               << (portguard::is_exclusive(server.acceptor()) ? " (exclusive)" : " (shareable)")
               << std::endl;

@@ -51,7 +51,13 @@ enum class error
   /// The operating system's socket table could not show who holds the port
   /// (netlink refused, or a kernel that does not list bound sockets), and
   /// exclusivity::required needs to know.
-  holders_unknown
+  holders_unknown,
+
+  /// The same port on the other address family (`[::]` or `[::1]` beside an
+  /// IPv4 wildcard or loopback server, and back) is held by another socket,
+  /// so clients that try that family first would reach it. Under
+  /// exclusivity::required the bind fails; see portguard::other_family.
+  other_family_held
 };
 
 namespace detail {
@@ -99,6 +105,9 @@ public:
     case error::holders_unknown:
       return "the OS socket table cannot show who holds the port; use Linux 6.8+ with "
              "sock_diag, or exclusivity::best_effort";
+    case error::other_family_held:
+      return "another socket holds this port on the other address family; stop it, or "
+             "use other_family::leave_open";
     }
     return "unknown portguard error";
   }

@@ -10,9 +10,11 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/detail/socket_traits.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
+#include <portguard/other_family.hpp>
 
 #include <type_traits>
 
@@ -100,16 +102,24 @@ make_exclusive(Socket& socket, exclusivity policy = exclusivity::required)
  *
  * @param socket A `basic_socket_acceptor` (TCP) or `basic_datagram_socket` (UDP).
  * @param endpoint The local endpoint to bind.
+ * The same port on the other address family is held too (see
+ * portguard::other_family): for a plain socket the guard is kept until the
+ * socket is closed and the next portguard call in this process notices (a
+ * bind, is_exclusive(), guard_other_family()); a secure acceptor keeps its
+ * own.
+ *
  * @param policy What to do if the operating system refuses the option, or
  * another socket already holds the port.
+ * @param family Whether to hold the port on the other address family.
  * @param ec Set to indicate what error occurred, if any; besides the
  * operating system's errors and those of make_exclusive(),
- * portguard::error::port_shared and portguard::error::holders_unknown.
+ * portguard::error::port_shared, portguard::error::holders_unknown and
+ * portguard::error::other_family_held.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
 exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
-    exclusivity policy, error_code& ec)
+    exclusivity policy, other_family family, error_code& ec)
 {
   const bool opened_here = !socket.is_open();
   if (opened_here)
@@ -133,7 +143,7 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
   if (reuse_wanted)
     detail::set_reuse_address(socket.native_handle(), false, ec);
   if (!ec)
-    detail::bind_verified(socket, endpoint, reuse_wanted, policy, ec);
+    detail::bind_guarded(socket, endpoint, reuse_wanted, policy, family, ec);
   if (!ec && reuse_wanted)
     detail::set_reuse_address(socket.native_handle(), true, ec);
   if (ec && opened_here && socket.is_open())
@@ -141,6 +151,16 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
     error_code ignored;
     socket.close(ignored);
   }
+}
+
+/// Binds exclusively, guarding the other address family
+/// (other_family::guard).
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket>>
+exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    exclusivity policy, error_code& ec)
+{
+  portguard::exclusive_bind(socket, endpoint, policy, other_family::guard, ec);
 }
 
 /// Binds exclusively under exclusivity::required.
@@ -164,6 +184,98 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
   error_code ec;
   portguard::exclusive_bind(socket, endpoint, policy, ec);
   detail::throw_if(ec, "exclusive_bind");
+}
+
+/// Binds exclusively, choosing what to do with the other address family
+/// (throwing form).
+/**
+ * @throws system_error Thrown on failure, naming "exclusive_bind".
+ */
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket>>
+exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    exclusivity policy, other_family family)
+{
+  error_code ec;
+  portguard::exclusive_bind(socket, endpoint, policy, family, ec);
+  detail::throw_if(ec, "exclusive_bind");
+}
+
+/// Holds the port of a socket that is already bound on the other address
+/// family too (see portguard::other_family).
+/**
+ * For a socket bound by code that is not portguard's (make_exclusive() in
+ * a hook, then the owner's own bind): exclusive_bind() and
+ * portguard::secure_acceptor do this as part of the bind. The guard is kept
+ * until the socket is closed and the next portguard call in this process
+ * notices. A socket on an address without a counterpart (a dual-stack
+ * `[::]`, an address other than a wildcard or loopback) needs none, and a
+ * host without the other family has nothing to guard: both succeed.
+ *
+ * @param socket A bound acceptor or datagram socket.
+ * @param policy Under exclusivity::required, fail with
+ * portguard::error::other_family_held if another socket holds the port on
+ * the other family; under best_effort go on (is_exclusive() then says
+ * false).
+ * @param ec Set on failure: `bad_descriptor` for a closed socket,
+ * `invalid_argument` for one that is not bound, or as above.
+ */
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket>>
+guard_other_family(Socket& socket, exclusivity policy, error_code& ec)
+{
+  if (!socket.is_open())
+  {
+    ec = net::error::bad_descriptor;
+    return;
+  }
+  if constexpr (detail::keeps_own_guard<Socket>::value)
+  {
+    if (socket.guards_other_family())
+    {
+      ec.clear();
+      return;
+    }
+  }
+  const detail::native_socket s = socket.native_handle();
+  unsigned short port = 0;
+  const net::ip::address address = detail::bound_address(s, port);
+  if (port == 0)
+  {
+    ec = net::error::invalid_argument;
+    return;
+  }
+  if (detail::guard_registry::instance().guards(s))
+  {
+    ec.clear();
+    return;
+  }
+  auto guard = detail::hold_sibling<typename Socket::protocol_type>(address,
+      address.is_v6() && detail::is_v6_only(s),
+      detail::is_datagram_v<Socket> ? SOCK_DGRAM : SOCK_STREAM, port, policy, ec);
+  if (!ec && guard.is_open())
+    detail::guard_registry::instance().add(s, guard.release());
+}
+
+/// Holds the other address family under exclusivity::required.
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket>>
+guard_other_family(Socket& socket, error_code& ec)
+{
+  portguard::guard_other_family(socket, exclusivity::required, ec);
+}
+
+/// Holds the other address family (throwing form).
+/**
+ * @throws system_error Thrown on failure, naming "guard_other_family".
+ */
+template <typename Socket>
+std::enable_if_t<detail::is_bindable_v<Socket>>
+guard_other_family(Socket& socket, exclusivity policy = exclusivity::required)
+{
+  error_code ec;
+  portguard::guard_other_family(socket, policy, ec);
+  detail::throw_if(ec, "guard_other_family");
 }
 
 PORTGUARD_NAMESPACE_END

@@ -10,6 +10,7 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_traits.hpp>
+#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/detail/verify.hpp>
 
 #include <type_traits>
@@ -30,6 +31,12 @@ PORTGUARD_NAMESPACE_BEGIN
  *   Windows, where SO_EXCLUSIVEADDRUSE set after bind reads back on while it
  *   protects nothing, a probe bind (a socket bound next to it without
  *   options and closed at once) shows whether it took effect.
+ *
+ * - **The other address family** is covered (see portguard::other_family):
+ *   a socket on 0.0.0.0 or 127.0.0.1 (and the mirror for an IPv6-only
+ *   socket) holds a guard made by a portguard bind or guard_other_family(),
+ *   or the host lacks that family. Without one the answer is false: that
+ *   port is free for anyone, or held by someone else.
  *
  * An unbound socket is judged by its options alone. A connected TCP socket
  * (one accepted from a listener) is judged by the port it is on: true when
@@ -58,7 +65,10 @@ is_exclusive(Socket& socket, error_code& ec)
     ec = net::error::bad_descriptor;
     return false;
   }
-  return detail::is_exclusive_now(socket.native_handle(), false, ec);
+  bool guarded = false;
+  if constexpr (detail::keeps_own_guard<Socket>::value)
+    guarded = socket.guards_other_family();
+  return detail::is_exclusive_on_both_families(socket.native_handle(), false, guarded, ec);
 }
 
 /// Whether a live socket holds its port alone and no rival could join it

@@ -14,6 +14,7 @@
 #include <portguard/exclusive_address_use.hpp>
 #include <portguard/exclusive_bind.hpp>
 #include <portguard/exclusivity.hpp>
+#include <portguard/other_family.hpp>
 #include <portguard/graceful_close.hpp>
 #include <portguard/holders.hpp>
 #include <portguard/is_exclusive.hpp>

@@ -10,9 +10,11 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/detail/socket_table.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
+#include <portguard/other_family.hpp>
 #include <portguard/port_holder.hpp>
 
 #include <string>
@@ -253,8 +255,10 @@ public:
   basic_secure_acceptor(basic_secure_acceptor<Protocol1, Executor1>&& other)
     : base_type(std::move(other)), policy_(other.policy_),
       reuse_address_(other.reuse_address_), bound_(other.bound_),
-      listening_(other.listening_)
+      listening_(other.listening_), other_family_(other.other_family_),
+      guard_(other.guard_.release())
   {
+    guard_.note_for(this->native_handle());
   }
 
   /// Move-assigns from a secure acceptor of another protocol or executor type.
@@ -268,11 +272,59 @@ public:
     reuse_address_ = other.reuse_address_;
     bound_ = other.bound_;
     listening_ = other.listening_;
+    other_family_ = other.other_family_;
+    guard_ = detail::guard_socket<Protocol>(other.guard_.release());
+    guard_.note_for(this->native_handle());
     return *this;
   }
 
   /// The exclusivity policy chosen at construction.
   exclusivity policy() const noexcept { return policy_; }
+
+  /// Chooses what the next bind() does with the same port on the other
+  /// address family (see portguard::other_family; the default is
+  /// other_family::guard). The endpoint constructor always guards: to
+  /// leave the other family open, open(), call this, then bind() and
+  /// listen().
+  void set_other_family(other_family choice) noexcept { other_family_ = choice; }
+
+  /// What bind() does with the other address family.
+  other_family other_family_choice() const noexcept { return other_family_; }
+
+  /// Whether this acceptor holds its port on the other address family too
+  /// (see portguard::other_family).
+  bool guards_other_family() const noexcept { return guard_.is_open(); }
+
+  /// Closes the acceptor and its guard on the other address family.
+  void close()
+  {
+    guard_.reset();
+    base_type::close();
+  }
+
+  /// Closes the acceptor and its guard on the other address family.
+  PORTGUARD_SYNC_OP_VOID close(error_code& ec)
+  {
+    guard_.reset();
+    base_type::close(ec);
+    PORTGUARD_SYNC_OP_VOID_RETURN(ec);
+  }
+
+  /// Releases the native acceptor to the caller, as Asio's release(), and
+  /// closes the guard on the other address family: the caller owns the
+  /// port from here on.
+  native_handle_type release()
+  {
+    guard_.reset();
+    return base_type::release();
+  }
+
+  /// Releases the native acceptor to the caller (see release()).
+  native_handle_type release(error_code& ec)
+  {
+    guard_.reset();
+    return base_type::release(ec);
+  }
 
   /// Opens the acceptor and makes it exclusive before returning.
   /**
@@ -332,8 +384,25 @@ public:
     }
     const bool alone = detail::check_adoptable(native_acceptor, protocol.type(),
         protocol.family(), policy_, ec);
+    // A guard that a portguard bind made for this handle comes along.
+    detail::guard_socket<Protocol> guard(
+        ec ? detail::no_socket : detail::guard_registry::instance().take(native_acceptor));
+    if (!ec && !guard.is_open() && other_family_ == other_family::guard
+        && detail::is_bound(native_acceptor))
+    {
+      unsigned short port = 0;
+      const net::ip::address address = detail::bound_address(native_acceptor, port);
+      guard = detail::hold_sibling<Protocol>(address,
+          address.is_v6() && detail::is_v6_only(native_acceptor), SOCK_STREAM, port,
+          policy_, ec);
+    }
     if (!ec)
       base_type::assign(protocol, native_acceptor, ec);
+    if (!ec)
+    {
+      guard_ = std::move(guard);
+      guard_.note_for(native_acceptor);
+    }
     if (!ec)
     {
       reuse_address_ = detail::reuse_address_is_set(native_acceptor);
@@ -369,8 +438,9 @@ public:
    */
   PORTGUARD_SYNC_OP_VOID bind(const endpoint_type& endpoint, error_code& ec)
   {
-    bound_ = detail::bind_verified(static_cast<base_type&>(*this), endpoint,
-        reuse_address_, policy_, ec);
+    bound_ = detail::bind_with_sibling(static_cast<base_type&>(*this), guard_, endpoint,
+        reuse_address_, policy_, other_family_, SOCK_STREAM, ec);
+    guard_.note_for(this->native_handle());
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -520,7 +590,8 @@ public:
       ec = net::error::bad_descriptor;
       return false;
     }
-    return detail::is_exclusive_now(self.native_handle(), bound_.proven_alone, ec);
+    return detail::is_exclusive_on_both_families(self.native_handle(), bound_.proven_alone,
+        guard_.is_open(), ec);
   }
 
 private:
@@ -549,20 +620,24 @@ private:
     return this->local_endpoint(ignored);
   }
 
-  // Throws for `ec`, naming the step and, for a shared port, its holders.
+  // Throws for `ec`, naming the step and, for a shared port (on either
+  // family), its holders.
   static void throw_naming_holder(const error_code& ec, const char* step,
       const endpoint_type& endpoint)
   {
     if (!ec)
       return;
     std::string what = step;
-    if (ec == error::port_shared)
+    net::ip::address address = endpoint.address();
+    const bool other_side = ec == error::other_family_held
+        && detail::sibling_address(endpoint.address(), true, address);
+    if (ec == error::port_shared || other_side)
     {
       error_code ignored;
       port_holders holders;
       detail::read_holders(endpoint.protocol().protocol(), endpoint.port(),
           detail::holder_scope::all, holders, ignored);
-      detail::keep_overlapping(holders.sockets, endpoint.address(), false);
+      detail::keep_overlapping(holders.sockets, address, other_side);
       detail::find_owners(holders.sockets);
       for (const port_holder& h : holders.sockets)
         what += (&h == &holders.sockets.front() ? ": held by " : "; ") + detail::describe(h);
@@ -574,6 +649,7 @@ private:
   const char* open_exclusive(const protocol_type& protocol, error_code& ec)
   {
     reuse_address_ = false;
+    guard_.reset();
     bound_ = detail::bind_result();
     listening_ = false;
     base_type::open(protocol, ec);
@@ -600,6 +676,8 @@ private:
   bool reuse_address_ = false; // what reuse_address answers: the caller's wish
   detail::bind_result bound_;  // what the last bind (or adoption) proved
   bool listening_ = false;
+  other_family other_family_ = other_family::guard;
+  detail::guard_socket<Protocol> guard_; // the port on the other address family
 };
 
 /// The TCP secure acceptor: a drop-in for `tcp::acceptor`.

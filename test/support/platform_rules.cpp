@@ -179,7 +179,7 @@ void make_shareable(net::ip::udp::socket& socket, error_code& ec)
 }
 
 bool some_rival_shares(socket_state state, const net::ip::address& defender,
-    unsigned short port, std::string& reason)
+    unsigned short port, std::string& reason, bool other_family)
 {
   const rival_options options[] = {rival_options::none, rival_options::reuse_address,
       rival_options::reuse_port, rival_options::both, rival_options::exclusive};
@@ -203,7 +203,25 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
         if (attempt({proto, o, rival_address(c), port}, who).won_port())
           return true;
       }
-  return false;
+  // The same port on the other address family (portguard::other_family).
+  const transport proto = state == socket_state::udp ? transport::udp : transport::tcp;
+  net::ip::address other;
+  return other_family && other_family_address(defender, other)
+      && attempt({proto, rival_options::none, other, port, true}, identity::same_process)
+             .won_port();
+}
+
+bool other_family_address(const net::ip::address& defender, net::ip::address& other)
+{
+  if (defender.is_unspecified())
+    other = defender.is_v4() ? net::ip::address(net::ip::address_v6::any())
+                             : net::ip::address(net::ip::address_v4::any());
+  else if (defender.is_loopback())
+    other = defender.is_v4() ? net::ip::address(net::ip::address_v6::loopback())
+                             : net::ip::address(net::ip::address_v4::loopback());
+  else
+    return false;
+  return true;
 }
 
 bool control_rival_wins(const cell& c)

@@ -88,14 +88,19 @@ bool exclusive_rival_wins(const cell& c, bool endpoint_constructor = false);
 /// wine_gap()), with the reason; such cells are skipped, never asserted.
 std::string not_modeled(const cell& c);
 
+/// The counterpart of a wildcard or loopback address on the other family
+/// (0.0.0.0 ↔ `[::]`, 127.0.0.1 ↔ `[::1]`); false for other addresses.
+bool other_family_address(const net::ip::address& defender, net::ip::address& other);
+
 /// Reality check: tries every rival this platform offers (every option,
 /// the defender's own address and the other one of its family, every
-/// identity available) against a live defender and tells whether one could
+/// identity available, and a rival on the same port of the other address
+/// family, IPV6_V6ONLY) against a live defender and tells whether one could
 /// share the port. Rivals the platform lets bind next to any exclusive
 /// socket (see exclusive_rival_wins) are not counted. Cells not modeled
 /// here make `reason` non-empty and the answer meaningless.
 bool some_rival_shares(socket_state state, const net::ip::address& defender,
-    unsigned short port, std::string& reason);
+    unsigned short port, std::string& reason, bool other_family = true);
 
 /// Whether is_exclusive() answers exactly "no rival can share the port"
 /// (Linux), or conservatively "the socket is protected" (Windows, where it

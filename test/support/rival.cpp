@@ -52,14 +52,18 @@ void set_rival_options(Socket& s, rival_options options, error_code& ec)
 }
 
 template <typename Socket, typename Endpoint>
-outcome bind_socket(net::io_context& ctx, const Endpoint& endpoint, rival_options options)
+outcome bind_socket(net::io_context& ctx, const Endpoint& endpoint, rival_options options,
+    bool v6_only)
 {
   Socket s(ctx);
   error_code ec;
   s.open(endpoint.protocol(), ec);
   if (ec)
     return {outcome::skipped, ec, "rival could not open a socket: " + ec.message()};
-  set_rival_options(s, options, ec);
+  if (v6_only && endpoint.address().is_v6())
+    s.set_option(net::ip::v6_only(true), ec);
+  if (!ec)
+    set_rival_options(s, options, ec);
   if (ec)
     return {outcome::skipped, ec, "rival could not set its options: " + ec.message()};
   s.bind(endpoint, ec);
@@ -116,7 +120,8 @@ outcome in_child(const rival& r, identity who)
     throw harness_failure("GetModuleFileName failed");
   std::ostringstream cmd;
   cmd << '"' << exe << "\" --portguard-rival " << r.proto << ' '
-      << r.address.to_string() << ' ' << r.port << ' ' << option_word(r.options);
+      << r.address.to_string() << ' ' << r.port << ' ' << option_word(r.options)
+      << (r.v6_only ? " v6only" : "");
   std::string line = cmd.str();
   // The child's standard output is a pipe; only its write end is inherited.
   SECURITY_ATTRIBUTES inherit;
@@ -257,8 +262,10 @@ outcome bind_here(const rival& r)
     return {outcome::skipped, {}, "option not available on this platform"};
   net::io_context ctx;
   if (r.proto == transport::tcp)
-    return bind_socket<net::ip::tcp::acceptor>(ctx, net::ip::tcp::endpoint(r.address, r.port), r.options);
-  return bind_socket<net::ip::udp::socket>(ctx, net::ip::udp::endpoint(r.address, r.port), r.options);
+    return bind_socket<net::ip::tcp::acceptor>(ctx, net::ip::tcp::endpoint(r.address, r.port),
+        r.options, r.v6_only);
+  return bind_socket<net::ip::udp::socket>(ctx, net::ip::udp::endpoint(r.address, r.port),
+      r.options, r.v6_only);
 }
 
 outcome attempt(const rival& r, identity who)
@@ -290,7 +297,7 @@ bool can_switch_user()
 
 int rival_main(int argc, char** argv)
 {
-  if (argc != 6)
+  if (argc != 6 && !(argc == 7 && std::string(argv[6]) == "v6only"))
     return exit_failure;
   rival r;
   const std::string proto = argv[2];
@@ -305,6 +312,7 @@ int rival_main(int argc, char** argv)
   for (int i = 0; i < 5; ++i)
     if (words[i] == argv[5])
       r.options = static_cast<rival_options>(i);
+  r.v6_only = argc == 7;
   std::cout << wire_line(bind_here(r)) << std::flush;
   return std::cout ? exit_answered : exit_failure;
 }

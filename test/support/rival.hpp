@@ -39,6 +39,7 @@ struct rival
   rival_options options;
   net::ip::address address;
   unsigned short port;
+  bool v6_only = false; ///< An IPv6 rival sets IPV6_V6ONLY (the other-family shadow on `[::]`).
 };
 
 /// What became of an attempt.

@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 #include <portguard/exclusive_address_use.hpp>
+#include <portguard/exclusive_bind.hpp>
 
 #include <portguard/is_exclusive.hpp>
 
@@ -134,6 +135,7 @@ BOOST_AUTO_TEST_CASE(retrofit_before_bind_refuses_the_rival)
       if (retrofit)
         acceptor.set_option(portguard::exclusive_address_use(true));
       acceptor.bind({net::ip::address_v4::any(), 0});
+      portguard::guard_other_family(acceptor); // the port on IPv6 too
       const outcome o = attempt(
           {transport::tcp, rival_sets, rival_address, acceptor.local_endpoint().port()},
           identity::same_user);

@@ -11,6 +11,7 @@
 #include <portguard/is_exclusive.hpp>
 
 #include <portguard/exclusive_address_use.hpp>
+#include <portguard/exclusive_bind.hpp>
 
 #include "support/platform_rules.hpp"
 
@@ -39,13 +40,15 @@ struct configuration
   bool reuse_port;  // POSIX only
   bool exclusive;   // exclusive_address_use(true) before bind
   bool wildcard;
+  bool guarded;     // guard_other_family() after bind
 };
 
 std::ostream& operator<<(std::ostream& os, const configuration& c)
 {
   return os << c.state << (c.reuse_address ? " reuse_address" : "")
             << (c.reuse_port ? " reuse_port" : "") << (c.exclusive ? " exclusive" : "")
-            << (c.wildcard ? " @0.0.0.0" : " @127.0.0.1");
+            << (c.wildcard ? " @0.0.0.0" : " @127.0.0.1")
+            << (c.guarded ? " guarded" : " other family open");
 }
 
 std::vector<configuration> configurations()
@@ -64,7 +67,11 @@ std::vector<configuration> configurations()
             if (rp && ex) // exclusive_address_use(true) is SO_REUSEPORT off
               continue;
 #endif
-            all.push_back({state, ra, rp, ex, wildcard});
+            all.push_back({state, ra, rp, ex, wildcard, true});
+            // Without the guard on the other family, for the sockets whose
+            // own options are exclusive.
+            if (ex && !ra && !rp)
+              all.push_back({state, ra, rp, ex, wildcard, false});
           }
   return all;
 }
@@ -104,6 +111,8 @@ BOOST_DATA_TEST_CASE(answer_matches_what_rivals_can_do, bdata::make(configuratio
     if (!ec) datagram.bind({address, 0}, ec);
     BOOST_TEST_REQUIRE(!ec, ec.message());
     port = datagram.local_endpoint().port();
+    if (c.guarded)
+      portguard::guard_other_family(datagram, portguard::exclusivity::best_effort);
     answer = portguard::is_exclusive(datagram);
   }
   else
@@ -114,6 +123,8 @@ BOOST_DATA_TEST_CASE(answer_matches_what_rivals_can_do, bdata::make(configuratio
     if (!ec && c.state == socket_state::tcp_listening) acceptor.listen(8, ec);
     BOOST_TEST_REQUIRE(!ec, ec.message());
     port = acceptor.local_endpoint().port();
+    if (c.guarded)
+      portguard::guard_other_family(acceptor, portguard::exclusivity::best_effort);
     answer = portguard::is_exclusive(acceptor);
   }
   std::string reason;

@@ -626,11 +626,13 @@ BOOST_DATA_TEST_CASE(exclusive_option_set_after_bind_is_not_trusted,
   tcp::acceptor before(ctx, v6 ? tcp::v6() : tcp::v4());
   before.set_option(portguard::exclusive_address_use(true));
   before.bind({wildcard(v6), 0});
+  portguard::guard_other_family(before);
   BOOST_TEST(portguard::is_exclusive(before));
 
   // Set after bind: on Windows it reads back on and protects nothing.
   tcp::acceptor after(ctx, v6 ? tcp::v6() : tcp::v4());
   after.bind({wildcard(v6), 0});
+  portguard::guard_other_family(after);
   error_code ec;
   after.set_option(portguard::exclusive_address_use(true), ec);
   if (ec)

@@ -173,6 +173,7 @@ tcp::acceptor& defend(const hijack_cell& h, tcp::acceptor& plain,
     plain.open(endpoint.protocol(), ec);
     if (!ec) plain.set_option(portguard::exclusive_address_use(true), ec);
     if (!ec) plain.bind(endpoint, ec);
+    if (!ec) portguard::guard_other_family(plain, ec);
     return plain;
   case path::exclusive_bind:
     portguard::exclusive_bind(plain, endpoint, ec);
@@ -182,6 +183,7 @@ tcp::acceptor& defend(const hijack_cell& h, tcp::acceptor& plain,
     if (!ec) make_shareable(plain, ec);
     if (!ec) portguard::make_exclusive(plain, ec);
     if (!ec) plain.bind(endpoint, ec);
+    if (!ec) portguard::guard_other_family(plain, ec);
     return plain;
   case path::secure_acceptor_listen:
     secure = portguard::secure_acceptor(secure.get_executor(), endpoint);

@@ -22,8 +22,10 @@
 #  include <arpa/inet.h>
 #  include <cerrno>
 #  include <netinet/in.h>
+#  include <fcntl.h>
 #  include <poll.h>
 #  include <sys/socket.h>
+#  include <sys/stat.h>
 #  include <sys/types.h>
 #  include <unistd.h>
 #  if !defined(SO_REUSEPORT)
@@ -32,6 +34,7 @@
 #endif
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 
 PORTGUARD_NAMESPACE_BEGIN
@@ -507,6 +510,98 @@ inline bool wildcard_refused_beside_any_specific() noexcept
 #else
   return false;
 #endif
+}
+
+/// The value of a native socket that is not open.
+#if defined(_WIN32)
+constexpr native_socket no_socket = INVALID_SOCKET;
+#else
+constexpr native_socket no_socket = -1;
+#endif
+
+/// Opens a socket that portguard keeps to itself: not inherited by child
+/// processes (close-on-exec; on Windows not inheritable), no options set.
+inline native_socket open_private_socket(int family, int type, error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  const native_socket s = ::WSASocketW(family, type, 0, nullptr, 0,
+      WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+  if (s == INVALID_SOCKET)
+    ec = last_socket_error();
+  else
+    ec.clear();
+  return s;
+#else
+#  if defined(SOCK_CLOEXEC)
+  const native_socket s = ::socket(family, type | SOCK_CLOEXEC, 0);
+#  else
+  const native_socket s = ::socket(family, type, 0);
+  if (s >= 0)
+    ::fcntl(s, F_SETFD, FD_CLOEXEC);
+#  endif
+  if (s < 0)
+  {
+    ec = last_socket_error();
+    return no_socket;
+  }
+  ec.clear();
+  return s;
+#endif
+}
+
+/// Closes a socket opened by open_private_socket().
+inline void close_private_socket(native_socket s) noexcept
+{
+#if defined(_WIN32)
+  ::closesocket(s);
+#else
+  ::close(s);
+#endif
+}
+
+/// Something that tells this open socket from another socket that later
+/// gets the same handle: POSIX, the socket's inode; Windows, its local
+/// address and port (a handle that is closed, or reused for a socket bound
+/// elsewhere, reads differently). False if `s` is not an open socket.
+inline bool socket_fingerprint(native_socket s, std::uint64_t& identity) noexcept
+{
+#if defined(_WIN32)
+  sockaddr_storage local;
+  int size = sizeof(local);
+  if (::getsockname(s, reinterpret_cast<sockaddr*>(&local), &size) != 0)
+    return false;
+  std::uint64_t hash = 1469598103934665603ULL; // FNV-1a over the address bytes
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&local);
+  for (int i = 0; i < size; ++i)
+    hash = (hash ^ bytes[i]) * 1099511628211ULL;
+  identity = hash;
+  return true;
+#else
+  struct stat status;
+  if (::fstat(s, &status) != 0 || !S_ISSOCK(status.st_mode))
+    return false;
+  identity = static_cast<std::uint64_t>(status.st_ino);
+  return true;
+#endif
+}
+
+/// Whether a socket or bind error means the address family, or the
+/// address, does not exist on this host (no IPv6, or no `::1`).
+inline bool is_missing_family(const error_code& ec) noexcept
+{
+#if defined(_WIN32)
+  constexpr int address_not_available = WSAEADDRNOTAVAIL;
+#else
+  constexpr int address_not_available = EADDRNOTAVAIL;
+#endif
+  return ec == net::error::address_family_not_supported
+      || ec == error_code(address_not_available, net::error::get_system_category());
+}
+
+/// Sets IPV6_V6ONLY on an IPv6 socket.
+inline void set_v6_only(native_socket s, error_code& ec) noexcept
+{
+  set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, 1, ec);
 }
 
 /// Sets SO_REUSEADDR on or off.
