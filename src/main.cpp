@@ -72,7 +72,7 @@ int main(int argc, char** argv)
       std::cerr << "portguard-probe: " << failure.message << '\n';
       return failure.code;
     }
-    probe::print_audit(std::cout, report, cmd.format);
+    probe::print_audit(std::cout, report, cmd.format, cmd.verbose);
     return report.exit_code();
   }
   catch (const std::exception& e)
