@@ -8,7 +8,9 @@
 // is chosen here, once: socket_table_linux.hpp (inet_diag),
 // socket_table_win32.hpp (IP Helper) or socket_table_none.hpp. Each
 // provides read_table, table_lists_bound_sockets, socket_identity,
-// is_same_socket and find_owners; what is common follows.
+// is_same_socket and find_owners; and for a whole-host scan
+// read_host_table, count_time_wait, locate_sockets, read_foreign_socket and
+// can_read_foreign_sockets. What is common follows.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_HPP
