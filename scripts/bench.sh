@@ -9,9 +9,22 @@
 #   scripts/bench.sh --json results.json   # and the data behind it
 #   scripts/bench.sh --json > results.json # the data on stdout, the table on stderr
 #   scripts/bench.sh --connections 5000    # fewer accepts a round (quicker)
+#   scripts/bench.sh --scan-only           # only portguard-probe scan, 1 000 to 10 000 sockets
+#   scripts/bench.sh --no-scan             # everything but the scan
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
+scan=yes
+others=yes
+rest=()
+for arg in "$@"; do
+  case "$arg" in
+    --scan-only) others=no ;;
+    --no-scan) scan=no ;;
+    *) rest+=("$arg") ;;
+  esac
+done
+set -- ${rest[@]+"${rest[@]}"}
 exec 3>&1 1>&2 # everything but run.py's own output goes to stderr
 # Only what the benchmark needs (the test command's list is much longer):
 # strace counts the system calls.
@@ -30,13 +43,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake --preset bench >/dev/null
-cmake --build --preset bench -j 2 --target portguard_bench
 # The probe is measured when it builds; the benchmark goes on without it.
 probe=()
 if ! cmake --build --preset bench -j 2 --target portguard-probe >/dev/null 2>&1; then
   echo "portguard-probe did not build: its audit is reported as not available"
   probe=(--no-probe)
+  scan=no
 fi
 
-python3 test/bench/run.py --build-dir build/bench "${probe[@]}" "$@" >&3
+if [ "$others" = yes ]; then
+  cmake --build --preset bench -j 2 --target portguard_bench
+  python3 test/bench/run.py --build-dir build/bench ${probe[@]+"${probe[@]}"} "$@" >&3
+fi
+# portguard-probe scan: a host with 1 000 to 10 000 bound sockets (made by the
+# script), scanned passively (as root: every socket's options read), and once
+# with --active. The table goes to standard error with the rest.
+if [ "$scan" = yes ]; then
+  python3 test/bench/scan_bench.py --probe build/bench/src/portguard-probe
+fi
 echo "bench.sh: $((SECONDS - start)) s"

@@ -12,6 +12,9 @@ packages=(
   libboost1.81-dev libboost-test1.81-dev libasio-dev
   clang libclang-rt-14-dev
   g++-mingw-w64-x86-64-posix wine64
+  # portguard-probe scan's tests: servers it did not write, and a real
+  # Prometheus text parser.
+  nginx-light socat python3-prometheus-client
 )
 
 missing=()

@@ -10,6 +10,8 @@
 #include "probe/audit.hpp"
 #include "probe/matrix.hpp"
 #include "probe/report.hpp"
+#include "probe/scan.hpp"
+#include "probe/scan_output.hpp"
 
 #include <exception>
 #include <iostream>
@@ -48,6 +50,18 @@ int main(int argc, char** argv)
       probe::print_matrix(std::cout, report, cmd.format);
       return report.exit_code();
     }
+    case probe::mode::scan:
+    {
+      probe::scan_report report;
+      probe::scan_failure failure;
+      if (!probe::run_scan(cmd, report, failure))
+      {
+        std::cerr << "portguard-probe: " << failure.message << '\n';
+        return failure.code;
+      }
+      probe::print_scan(std::cout, report, cmd.format, cmd.verbose);
+      return report.exit_code();
+    }
     case probe::mode::audit:
       break;
     }
@@ -58,7 +72,7 @@ int main(int argc, char** argv)
       std::cerr << "portguard-probe: " << failure.message << '\n';
       return failure.code;
     }
-    probe::print_audit(std::cout, report, cmd.format);
+    probe::print_audit(std::cout, report, cmd.format, cmd.verbose);
     return report.exit_code();
   }
   catch (const std::exception& e)

@@ -167,11 +167,16 @@ parse_result parse_arguments(const std::vector<std::string>& args)
   bool have_target = false;
   bool json = false;
   bool markdown = false;
+  bool prometheus = false;
   bool matrix = false;
+  bool scan = false;
   bool help = false;
   bool version = false;
-  for (const std::string& arg : args)
+  std::string scan_proto;
+  bool have_port = false;
+  for (std::size_t i = 0; i < args.size(); ++i)
   {
+    const std::string& arg = args[i];
     if (arg == "--help" || arg == "-h")
       help = true;
     else if (arg == "--version")
@@ -180,14 +185,47 @@ parse_result parse_arguments(const std::vector<std::string>& args)
       json = true;
     else if (arg == "--markdown")
       markdown = true;
+    else if (arg == "--prometheus")
+      prometheus = true;
     else if (arg == "--matrix")
       matrix = true;
+    else if (arg == "--active")
+      cmd.active = true;
+    else if (arg == "--verbose" || arg == "-v")
+      cmd.verbose = true;
+    else if (arg == "--port")
+    {
+      if (i + 1 == args.size())
+      {
+        r.error = "--port needs a value; expected a number from 1 to 65535";
+        return r;
+      }
+      if (!parse_port(args[++i], cmd.scan_port, r.error))
+        return r;
+      have_port = true;
+    }
+    else if (arg == "--proto")
+    {
+      if (i + 1 == args.size())
+      {
+        r.error = "--proto needs a value; expected tcp or udp";
+        return r;
+      }
+      scan_proto = args[++i];
+      if (scan_proto != "tcp" && scan_proto != "udp")
+      {
+        r.error = "unknown protocol " + quoted(scan_proto) + " after --proto; expected tcp or udp";
+        return r;
+      }
+    }
     else if (!arg.empty() && arg.front() == '-')
     {
       r.error = "unknown option " + quoted(arg) + "; see --help";
       return r;
     }
-    else if (!have_proto)
+    else if (!have_proto && !scan && arg == "scan")
+      scan = true;
+    else if (!have_proto && !scan)
     {
       if (arg == "tcp")
         cmd.proto = transport::tcp;
@@ -200,7 +238,7 @@ parse_result parse_arguments(const std::vector<std::string>& args)
       }
       have_proto = true;
     }
-    else if (!have_target)
+    else if (!have_target && !scan)
     {
       if (!parse_endpoint(arg, cmd.target, r.error))
         return r;
@@ -209,7 +247,7 @@ parse_result parse_arguments(const std::vector<std::string>& args)
     else
     {
       r.error = "unexpected argument " + quoted(arg)
-          + "; expected one protocol and one endpoint";
+          + (scan ? "; scan takes options only" : "; expected one protocol and one endpoint");
       return r;
     }
   }
@@ -224,13 +262,33 @@ parse_result parse_arguments(const std::vector<std::string>& args)
     cmd.what = mode::version;
     return r;
   }
-  if (json && markdown)
+  if (int(json) + int(markdown) + int(prometheus) > 1)
   {
-    r.error = "--json and --markdown exclude each other; choose one";
+    r.error = "--json, --markdown and --prometheus exclude each other; choose one";
     return r;
   }
   cmd.format = json ? output_format::json
-      : markdown ? output_format::markdown : output_format::table;
+      : markdown ? output_format::markdown
+      : prometheus ? output_format::prometheus : output_format::table;
+  if (!scan && (prometheus || cmd.active || !scan_proto.empty() || have_port))
+  {
+    r.error = std::string(prometheus ? "--prometheus" : cmd.active ? "--active"
+        : have_port ? "--port" : "--proto")
+        + " belongs to 'scan'; see --help";
+    return r;
+  }
+  if (scan)
+  {
+    if (matrix)
+    {
+      r.error = "--matrix and scan exclude each other; choose one";
+      return r;
+    }
+    cmd.scan_tcp = scan_proto != "udp";
+    cmd.scan_udp = scan_proto != "tcp";
+    cmd.what = mode::scan;
+    return r;
+  }
   if (matrix)
   {
     if (have_proto)
@@ -243,7 +301,7 @@ parse_result parse_arguments(const std::vector<std::string>& args)
   }
   if (!have_proto)
   {
-    r.error = "missing command; expected 'tcp HOST:PORT', 'udp HOST:PORT' or "
+    r.error = "missing command; expected 'tcp HOST:PORT', 'udp HOST:PORT', 'scan' or "
               "'--matrix' (see --help)";
     return r;
   }
@@ -261,8 +319,10 @@ const char* usage_text() noexcept
 {
   return
 R"(Usage:
-  portguard-probe tcp HOST:PORT [--json | --markdown]
-  portguard-probe udp HOST:PORT [--json | --markdown]
+  portguard-probe tcp HOST:PORT [--json | --markdown] [--verbose]
+  portguard-probe udp HOST:PORT [--json | --markdown] [--verbose]
+  portguard-probe scan [--proto tcp|udp] [--port PORT]
+                       [--json | --markdown | --prometheus] [--active] [--verbose]
   portguard-probe --matrix [--json | --markdown]
   portguard-probe --help | --version
 
@@ -272,17 +332,30 @@ connect, send or receive.
 
   tcp|udp HOST:PORT  audit a live port; HOST is an address of this machine or
                      a name for one; IPv6 in brackets: [::1]:8080
+  scan               list every bound TCP and UDP socket of this machine with
+                     its owner, and say who could take each one over:
+                     exclusive, hijackable (by same_user / any_user), shared
+                     (held by two or more sockets now) or unknown
+  --proto tcp|udp    scan one protocol only
+  --port PORT        scan the sockets on one port only
+  --active           scan: also try rival binds (a rival bind on a UDP port
+                     briefly joins it); without it the scan only reads
   --matrix           create plain Asio and portguard servers, run the same
                      rivals against each, print this platform's matrix
   --json             machine-readable output (schema: docs/probe.md)
   --markdown         the table as Markdown
+  --prometheus       scan: node_exporter textfile-collector format
+  --verbose, -v      every row (audit: every rival; scan: exclusive sockets too)
 
 Exit codes:
-  0  no rival could bind (matrix: every portguard server held its port)
-  1  hijackable (matrix: a portguard server lost its port)
+  0  no rival could bind (matrix: every portguard server held its port;
+     scan: no socket is hijackable or shared)
+  1  hijackable (matrix: a portguard server lost its port; scan: a socket
+     is hijackable or shared)
   2  bad usage or input
-  3  could not probe: nothing holds the port, the address is not local,
-     or no permission
+  3  could not probe: nothing holds the port (or only TIME_WAIT entries),
+     the address is not local, or no permission (scan: the socket table
+     could not be read)
 )";
 }
 

@@ -21,10 +21,10 @@ namespace probe {
 enum class transport { tcp, udp };
 
 /// How results are printed.
-enum class output_format { table, markdown, json };
+enum class output_format { table, markdown, json, prometheus };
 
 /// What the user asked for.
-enum class mode { help, version, audit, matrix };
+enum class mode { help, version, audit, matrix, scan };
 
 /// `HOST:PORT` or `[IPv6]:PORT`, split and checked, not yet resolved.
 struct endpoint_spec
@@ -41,6 +41,11 @@ struct command
   transport proto = transport::tcp;
   endpoint_spec target;
   output_format format = output_format::table;
+  bool scan_tcp = true;    ///< scan: list TCP sockets (--proto udp turns it off).
+  bool scan_udp = true;    ///< scan: list UDP sockets (--proto tcp turns it off).
+  bool active = false;     ///< scan: try rival binds as well (--active).
+  unsigned short scan_port = 0; ///< scan: only sockets on this port (--port; 0: all).
+  bool verbose = false;    ///< Print every row, not only the verdict and a summary.
 };
 
 /// The result of parsing: a command, or one line saying what is wrong.

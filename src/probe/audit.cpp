@@ -8,6 +8,8 @@
 
 #include "platform.hpp"
 
+#include <portguard/holders.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -53,6 +55,33 @@ bool resolve(const command& cmd, std::vector<net::ip::address>& out,
 std::string what(const command& cmd, const net::ip::address& a)
 {
   return std::string(to_string(cmd.proto)) + " " + endpoint_text(a, cmd.target.port);
+}
+
+// The holders of the target from the socket table (empty if it cannot be read).
+port_holders table_holders(const command& cmd, const net::ip::address& a, error_code& ec)
+{
+  if (cmd.proto == transport::tcp)
+    return holders_of(net::ip::tcp::endpoint(a, cmd.target.port), ec);
+  return holders_of(net::ip::udp::endpoint(a, cmd.target.port), ec);
+}
+
+// A plain bind fails, yet no socket holds the port: for TCP, what is left
+// is TIME_WAIT entries (or connections), which no server answers from.
+bool held_by_no_socket(const command& cmd, const net::ip::address& a,
+    const port_holders& holders, audit_failure& failure)
+{
+  if (cmd.proto != transport::tcp || !holders.complete || !holders.sockets.empty())
+    return false;
+  error_code ec;
+  const std::size_t time_wait = detail::count_time_wait(cmd.target.port, ec);
+  failure.code = exit_code::cannot_probe;
+  failure.message = "no socket listens on or is bound to " + what(cmd, a) + ": "
+      + (ec ? std::string("the port is in use, but not by a listening or bound socket")
+         : time_wait > 0 ? "only " + std::to_string(time_wait)
+             + " TIME_WAIT entries of closed connections hold it"
+         : std::string("only connections hold it"))
+      + "; there is no server to audit";
+  return true;
 }
 
 } // namespace
@@ -110,11 +139,48 @@ bool run_audit(const command& cmd, audit_report& report, audit_failure& failure)
   report.host = cmd.target.host;
   report.address = *target;
   report.port = cmd.target.port;
+  error_code table_error;
+  const port_holders holders = table_holders(cmd, *target, table_error);
+  if (!table_error && held_by_no_socket(cmd, *target, holders, failure))
+    return false;
   report.who = {identity::same_process, identity::other_user};
   const auto rivals = rivals_for(cmd.proto, *target, cmd.target.port);
   for (const identity who : report.who)
   {
     auto attempts = run_rivals(rivals, who);
+    report.attempts.insert(report.attempts.end(), attempts.begin(), attempts.end());
+  }
+  // The holders' own uids: a SO_REUSEPORT group admits only its uid, which
+  // neither this user nor nobody may be.
+  if (table_error)
+    report.not_tried.push_back("the socket's owner (the socket table could not be read: "
+        + table_error.message() + ")");
+  const std::uint32_t me = platform::effective_uid();
+  for (const port_holder& h : holders.sockets)
+    if (h.uid && std::find(report.owner_uids.begin(), report.owner_uids.end(), *h.uid)
+                     == report.owner_uids.end())
+      report.owner_uids.push_back(*h.uid);
+  for (const std::uint32_t uid : report.owner_uids)
+  {
+    if (uid == me || (uid == 65534 && platform::is_privileged()))
+      continue; // already tried: this process, or the nobody child
+    const std::string name = platform::user_name(uid);
+    const std::string label = "the owner's uid " + std::to_string(uid)
+        + (name.empty() ? "" : " (" + name + ")");
+    if (!platform::is_privileged())
+    {
+      report.not_tried.push_back(label + " (not root: cannot switch users)");
+      continue;
+    }
+    if (std::find(report.who.begin(), report.who.end(), identity::owner) == report.who.end())
+      report.who.push_back(identity::owner);
+    auto attempts = run_rivals(rivals, identity::owner, uid);
+    for (const attempt& a : attempts)
+      if (a.result.kind == outcome::skipped)
+      {
+        report.not_tried.push_back(label + " (" + a.result.note + ")");
+        break;
+      }
     report.attempts.insert(report.attempts.end(), attempts.begin(), attempts.end());
   }
   report.elapsed_ms = std::chrono::duration<double, std::milli>(

@@ -12,6 +12,7 @@
 #include "args.hpp"
 #include "rivals.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct audit_report
   unsigned short port = 0;
   error_code held_because;   ///< The plain bind's error that shows the port is held.
   std::vector<identity> who; ///< The identities tried.
+  std::vector<std::uint32_t> owner_uids; ///< The holders' uids, from the socket table.
+  std::vector<std::string> not_tried;    ///< Identities that could not be tried, and why.
   std::vector<attempt> attempts;
   double elapsed_ms = 0;     ///< Wall time of the whole audit.
 

@@ -108,7 +108,13 @@ void write_audit_json(std::ostream& os, const audit_report& report)
      << ",\"port\":" << report.port << "},\n"
      << "  \"held_because\": " << json_string(platform::error_name(report.held_because)) << ",\n"
      << "  \"identities\": " << identity_list(report.who) << ",\n"
-     << "  \"attempts\": ";
+     << "  \"owner_uids\": [";
+  for (std::size_t i = 0; i < report.owner_uids.size(); ++i)
+    os << (i ? "," : "") << report.owner_uids[i];
+  os << "],\n  \"not_tried\": [";
+  for (std::size_t i = 0; i < report.not_tried.size(); ++i)
+    os << (i ? "," : "") << json_string(report.not_tried[i]);
+  os << "],\n  \"attempts\": ";
   json_attempts(os, report.attempts, "  ");
   os << ",\n  \"counts\": " << json_counts(c) << ",\n"
      << "  \"verdict\": {\"hijackable\":" << (best ? "true" : "false")

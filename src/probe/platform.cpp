@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <vector>
 
 #if defined(_WIN32)
 #  include <winsock2.h>
@@ -15,6 +16,7 @@
 #else
 #  include <cerrno>
 #  include <grp.h>
+#  include <pwd.h>
 #  include <poll.h>
 #  include <signal.h>
 #  include <sys/socket.h>
@@ -121,6 +123,17 @@ bool run_in_child(child_user, const std::function<std::string()>&, std::string&,
   return false;
 }
 
+bool run_as_uid(std::uint32_t, const std::function<std::string()>&, std::string&,
+    std::string& why_not)
+{
+  why_not = "not tried on Windows: no fork, and no second user account to switch to";
+  return false;
+}
+
+std::uint32_t effective_uid() noexcept { return 0; }
+
+std::string user_name(std::uint32_t) { return {}; }
+
 #else
 
 bool under_wine() noexcept { return false; }
@@ -158,6 +171,35 @@ bool specific_bind_shadows_wildcard() noexcept { return false; }
 
 bool is_privileged() noexcept { return ::geteuid() == 0; }
 
+namespace {
+
+/// The uid and gid a child switches to, and the name used in messages.
+struct child_identity
+{
+  bool switch_user = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string name;
+};
+
+bool run_child(const child_identity& who, const std::function<std::string()>& work,
+    std::string& out, std::string& why_not);
+
+} // namespace
+
+std::uint32_t effective_uid() noexcept { return static_cast<std::uint32_t>(::geteuid()); }
+
+std::string user_name(std::uint32_t uid)
+{
+  passwd entry;
+  passwd* found = nullptr;
+  std::vector<char> buffer(4096);
+  if (::getpwuid_r(static_cast<uid_t>(uid), &entry, buffer.data(), buffer.size(), &found) != 0
+      || !found)
+    return {};
+  return found->pw_name;
+}
+
 bool run_in_child(child_user user, const std::function<std::string()>& work,
     std::string& out, std::string& why_not)
 {
@@ -166,6 +208,37 @@ bool run_in_child(child_user user, const std::function<std::string()>& work,
     why_not = "not root: cannot switch to user nobody";
     return false;
   }
+  child_identity who;
+  if (user == child_user::other_user)
+    who = {true, nobody_id, nobody_id, "user nobody"};
+  return run_child(who, work, out, why_not);
+}
+
+bool run_as_uid(std::uint32_t uid, const std::function<std::string()>& work,
+    std::string& out, std::string& why_not)
+{
+  const std::string name = user_name(uid);
+  const std::string label = "uid " + std::to_string(uid) + (name.empty() ? "" : " (" + name + ")");
+  if (!is_privileged())
+  {
+    why_not = "not root: cannot switch to " + label;
+    return false;
+  }
+  child_identity who{true, static_cast<uid_t>(uid), static_cast<gid_t>(uid), label};
+  passwd entry;
+  passwd* found = nullptr;
+  std::vector<char> buffer(4096);
+  if (::getpwuid_r(static_cast<uid_t>(uid), &entry, buffer.data(), buffer.size(), &found) == 0
+      && found)
+    who.gid = found->pw_gid;
+  return run_child(who, work, out, why_not);
+}
+
+namespace {
+
+bool run_child(const child_identity& who, const std::function<std::string()>& work,
+    std::string& out, std::string& why_not)
+{
   int fds[2];
   if (::pipe(fds) != 0)
   {
@@ -183,10 +256,10 @@ bool run_in_child(child_user user, const std::function<std::string()>& work,
   if (pid == 0)
   {
     ::close(fds[0]);
-    // A child that cannot become nobody writes nothing: the parent reports it.
-    if (user == child_user::other_user
-        && (::setgroups(0, nullptr) != 0 || ::setgid(nobody_id) != 0
-            || ::setuid(nobody_id) != 0))
+    // A child that cannot switch users writes nothing: the parent reports it.
+    if (who.switch_user
+        && (::setgroups(0, nullptr) != 0 || ::setgid(who.gid) != 0
+            || ::setuid(who.uid) != 0))
       ::_exit(1);
     std::string text;
     try
@@ -242,8 +315,8 @@ bool run_in_child(child_user user, const std::function<std::string()>& work,
   }
   if (!failed && out.empty())
   {
-    why_not = user == child_user::other_user
-        ? "child process could not switch to user nobody"
+    why_not = who.switch_user
+        ? "child process could not switch to " + who.name
         : "child process failed before answering";
     failed = true;
   }
@@ -256,6 +329,8 @@ bool run_in_child(child_user user, const std::function<std::string()>& work,
   }
   return !failed;
 }
+
+} // namespace
 
 #endif
 

@@ -13,6 +13,7 @@
 
 #include <portguard/detail/config.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -69,6 +70,18 @@ enum class child_user { same_user, other_user };
 /// or where children are not available, returns false and says why.
 bool run_in_child(child_user user, const std::function<std::string()>& work,
     std::string& out, std::string& why_not);
+
+/// As run_in_child, as the user with this uid (its primary group from the
+/// user database, or gid = uid when it has no entry). Needs root.
+bool run_as_uid(std::uint32_t uid, const std::function<std::string()>& work,
+    std::string& out, std::string& why_not);
+
+/// The effective uid of this process (POSIX), or 0 on Windows.
+std::uint32_t effective_uid() noexcept;
+
+/// The name of the user with this uid ("www-data"), or empty when the user
+/// database has none (or on Windows).
+std::string user_name(std::uint32_t uid);
 
 } // namespace platform
 } // namespace probe

@@ -95,13 +95,16 @@ std::string outcome_text(const outcome& o)
 
 std::string winner_text(const attempt& a)
 {
-  return std::string(a.who == identity::other_user ? "user nobody" : "a " + std::string(to_string(a.who)) + " rival")
+  return std::string(a.who == identity::other_user ? "user nobody"
+      : a.who == identity::owner ? "the socket owner's uid"
+      : "a " + std::string(to_string(a.who)) + " rival")
       + " binds " + rival_address(a.r) + " with options " + to_string(a.r.option);
 }
 
 } // namespace
 
-void print_audit(std::ostream& os, const audit_report& report, output_format format)
+void print_audit(std::ostream& os, const audit_report& report, output_format format,
+    bool verbose)
 {
   const attempt* best = report.strongest();
   const counts c = count(report.attempts);
@@ -118,6 +121,13 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
   os << (markdown ? "### " : "") << "portguard-probe: " << target
      << " is held (a plain bind fails with " << platform::error_name(report.held_because)
      << ")\n\n";
+  if (best)
+    os << "verdict: HIJACKABLE: " << winner_text(*best) << " (" << c.won << " of "
+       << report.attempts.size() << " rivals won)\n";
+  else
+    os << "verdict: not hijackable: none of " << report.attempts.size()
+       << " rivals could bind (" << c.skipped << " skipped)\n";
+  os << '\n';
   std::vector<table_row> rows;
   for (const identity who : report.who)
   {
@@ -125,22 +135,30 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
     std::string reason;
     if (all_skipped(mine, reason))
     {
-      rows.push_back({to_string(who), "(all)", "-", "skipped: " + reason});
+      if (verbose)
+        rows.push_back({to_string(who), "(all)", "-", "skipped: " + reason});
+      else
+        os << (markdown ? "- " : "  ") << to_string(who) << ": skipped: " << reason << '\n';
+      continue;
+    }
+    if (!verbose)
+    {
+      const counts mc = count(mine);
+      os << (markdown ? "- " : "  ") << to_string(who) << ": " << mc.won << " won, "
+         << mc.refused << " refused, " << mc.skipped << " skipped\n";
       continue;
     }
     for (const attempt& a : mine)
       rows.push_back({to_string(a.who), to_string(a.r.option), rival_address(a.r),
           outcome_text(a.result)});
   }
-  print_table(os, {"identity", "options", "rival binds", "outcome"}, rows, markdown);
-  os << '\n';
-  if (best)
-    os << "verdict: HIJACKABLE: " << winner_text(*best) << " (" << c.won << " of "
-       << report.attempts.size() << " rivals won)\n";
-  else
-    os << "verdict: not hijackable: none of " << report.attempts.size()
-       << " rivals could bind (" << c.skipped << " skipped)\n";
-  os << "audited in " << three_decimals(report.elapsed_ms) << " ms\n";
+  if (verbose)
+    print_table(os, {"identity", "options", "rival binds", "outcome"}, rows, markdown);
+  for (const std::string& n : report.not_tried)
+    os << (markdown ? "- " : "  ") << "not tried: " << n << '\n';
+  if (!verbose)
+    os << "(--verbose lists every rival)\n";
+  os << "\naudited in " << three_decimals(report.elapsed_ms) << " ms\n";
 }
 
 void print_matrix(std::ostream& os, const matrix_report& report, output_format format)

@@ -21,7 +21,10 @@ namespace portguard {
 namespace probe {
 
 /// Prints an audit: every attempt, then a one-line verdict.
-void print_audit(std::ostream& os, const audit_report& report, output_format format);
+/// The audit: the verdict and a summary per identity; every rival's row
+/// too when `verbose` (JSON is always complete).
+void print_audit(std::ostream& os, const audit_report& report, output_format format,
+    bool verbose = false);
 
 /// Prints the matrix: a row per defender, a verdict per identity.
 void print_matrix(std::ostream& os, const matrix_report& report, output_format format);

@@ -187,7 +187,8 @@ std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
   return rivals;
 }
 
-std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who)
+std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who,
+    std::uint32_t owner_uid)
 {
   std::vector<attempt> attempts;
   attempts.reserve(rivals.size());
@@ -200,16 +201,21 @@ std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who)
 
   std::string answer;
   std::string why_not;
-  const auto user = who == identity::other_user
-      ? platform::child_user::other_user : platform::child_user::same_user;
-  bool ran = platform::run_in_child(user,
-      [&rivals] {
-        std::string lines;
-        for (const rival& r : rivals)
-          lines += encode(bind_rival(r));
-        return lines;
-      },
-      answer, why_not);
+  const auto work = [&rivals] {
+    std::string lines;
+    for (const rival& r : rivals)
+      lines += encode(bind_rival(r));
+    return lines;
+  };
+  bool ran = false;
+  if (rivals.empty())
+    ran = true;
+  else if (who == identity::owner)
+    ran = platform::run_as_uid(owner_uid, work, answer, why_not);
+  else
+    ran = platform::run_in_child(who == identity::other_user
+        ? platform::child_user::other_user : platform::child_user::same_user,
+        work, answer, why_not);
   // One line per rival, in order.
   std::vector<outcome> outcomes;
   std::istringstream lines(answer);
@@ -240,11 +246,21 @@ std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who)
 const attempt* strongest_winner(const std::vector<attempt>& attempts)
 {
   const auto options = rival_options();
+  // Another user first, then the socket's owner, then this user.
+  auto alarm = [](identity who) {
+    switch (who)
+    {
+    case identity::other_user: return 0;
+    case identity::owner: return 1;
+    case identity::same_user: return 2;
+    case identity::same_process: return 3;
+    }
+    return 4;
+  };
   auto rank = [&](const attempt& a) {
     const auto option_index = std::find(options.begin(), options.end(), a.r.option)
         - options.begin();
-    return std::make_tuple(-static_cast<int>(a.who), option_index,
-        static_cast<int>(a.r.role));
+    return std::make_tuple(alarm(a.who), option_index, static_cast<int>(a.r.role));
   };
   const attempt* best = nullptr;
   for (const attempt& a : attempts)
@@ -309,6 +325,7 @@ const char* to_string(identity i) noexcept
   case identity::same_process: return "same-process";
   case identity::same_user: return "child-process";
   case identity::other_user: return "nobody";
+  case identity::owner: return "owner";
   }
   return "?";
 }

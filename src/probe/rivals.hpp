@@ -14,6 +14,7 @@
 
 #include <portguard/detail/config.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,11 @@ namespace probe {
 enum class rival_option { none, reuse_address, reuse_port, both, exclusive };
 
 /// Who makes the attempt: this process; another process of this user; an
-/// unprivileged other user (uid and gid 65534, "nobody"). The same words as
-/// the tests' rival harness (test/support/rival.hpp), in the same order.
-enum class identity { same_process, same_user, other_user };
+/// unprivileged other user (uid and gid 65534, "nobody"). The first three
+/// are the tests' rival harness's words (test/support/rival.hpp), in the
+/// same order. `owner`: a child running as the uid that owns the audited
+/// socket (from the socket table), as only root can start one.
+enum class identity { same_process, same_user, other_user, owner };
 
 /// Which address a rival binds, relative to the target.
 enum class address_role { exact, wildcard, loopback, v4_mapped, dual_stack };
@@ -71,7 +74,9 @@ std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
     unsigned short port);
 
 /// Runs the rivals as `who` (a child process per identity, not per rival).
-std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who);
+/// `owner` needs `owner_uid`.
+std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who,
+    std::uint32_t owner_uid = 0);
 
 /// The identities this platform can try, in order.
 std::vector<identity> identities();
@@ -95,7 +100,8 @@ hold_check check_held(transport proto, const net::ip::address& address,
 const char* to_string(transport t) noexcept;
 const char* to_string(rival_option o) noexcept;
 /// The identity's name in reports and JSON (schema portguard-probe/*/1):
-/// "same-process", "child-process" (same_user) and "nobody" (other_user).
+/// "same-process", "child-process" (same_user), "nobody" (other_user) and
+/// "owner".
 const char* to_string(identity i) noexcept;
 const char* to_string(address_role r) noexcept;
 const char* to_string(outcome::kind_type k) noexcept;

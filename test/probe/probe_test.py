@@ -13,10 +13,15 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from scan_checks import parse_prometheus, validate_scan_json  # noqa: E402
 
 SKIP = 77
 TIMEOUT = 20  # seconds for any one probe run
@@ -353,6 +358,14 @@ USAGE_ERRORS = [
     (["--matrix", "tcp"], "takes no protocol or endpoint"),
     (["--matrix", "--json", "--markdown"], "exclude each other"),
     (["tcp", "bad\x01host:80"], "\\x01"),
+    (["scan", "extra"], "scan takes options only"),
+    (["scan", "--proto"], "--proto needs a value"),
+    (["scan", "--proto", "sctp"], "unknown protocol 'sctp'"),
+    (["scan", "--port", "0"], "port 0"),
+    (["scan", "--json", "--prometheus"], "exclude each other"),
+    (["tcp", "127.0.0.1:80", "--prometheus"], "--prometheus belongs to 'scan'"),
+    (["tcp", "127.0.0.1:80", "--active"], "--active belongs to 'scan'"),
+    (["scan", "--matrix"], "exclude each other"),
 ]
 
 
@@ -421,6 +434,380 @@ def case_matrix():
     code, out, _ = run_probe("--matrix")
     check(code == 0 and "every portguard defender held its port" in out,
           "the table ends with the summary")
+
+
+# -- scan ----------------------------------------------------------------------
+
+def need_root(what):
+    if not IS_ROOT:
+        raise Skip(f"not root: {what}")
+
+
+def scan_json(*extra, user=None):
+    """Runs scan --json; checks the document against docs/probe.md's schema."""
+    code, out, err = run_probe("scan", "--json", *extra, user=user)
+    check(code in (0, 1), f"scan ran (exit {code}: {err.strip()})")
+    report = json.loads(out)
+    problems = validate_scan_json(report)
+    for p in problems:
+        print("schema:", p)
+    check(not problems, "the scan's JSON matches the documented schema")
+    check(report["exit_code"] == code, "JSON exit_code matches the exit status")
+    return report
+
+
+def sockets_on(report, port, proto=None):
+    return [s for s in report["sockets"]
+            if s["port"] == port and (proto is None or s["proto"] == proto)]
+
+
+def one_socket(report, port, proto):
+    found = sockets_on(report, port, proto)
+    check(len(found) == 1, f"{proto} port {port}: one socket listed ({len(found)})")
+    return found[0]
+
+
+def wait_held(port, kind=socket.SOCK_STREAM, limit=10.0):
+    """Waits (bounded) until a plain bind of 127.0.0.1:port fails: a server holds it."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return
+        time.sleep(0.05)
+    raise Failure(f"no server took port {port} within {limit} s")
+
+
+AS_USER_SOCKETS = """
+import os, socket, time
+uid = {uid}
+if uid is not None:
+    os.setgroups([]); os.setgid(uid); os.setuid(uid)
+kind = socket.{kind}
+port = {port}
+socks = []
+for i in range({count}):
+    s = socket.socket(socket.AF_INET, kind)
+    for o in {options!r}:
+        s.setsockopt(socket.SOL_SOCKET, getattr(socket, o), 1)
+    s.bind(('127.0.0.1', port))
+    port = s.getsockname()[1]
+    if kind == socket.SOCK_STREAM and {listen}:
+        s.listen()
+    socks.append(s)
+print(port, flush=True)
+time.sleep({seconds})
+"""
+
+
+def as_user_sockets(kind, options=(), uid=None, count=1, port=0, listen=True, seconds=60):
+    """Python sockets bound by a process of `uid` (None: this user); yields the port."""
+    return python_server(AS_USER_SOCKETS.format(uid=uid, kind=kind, options=list(options),
+                                                count=count, port=port, listen=listen,
+                                                seconds=seconds))
+
+
+@contextlib.contextmanager
+def nginx(port):
+    """nginx (a temporary prefix, one worker, `listen 127.0.0.1:PORT reuseport`)."""
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if not binary:
+        raise Skip("nginx is not installed (Debian: nginx-light)")
+    with tempfile.TemporaryDirectory() as prefix:
+        paths = "\n".join(f"  {d}_temp_path {prefix}/{d};"
+                          for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        config = os.path.join(prefix, "nginx.conf")
+        with open(config, "w") as f:
+            f.write(f"""worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log;
+{'user nobody nogroup;' if IS_ROOT else ''}
+events {{ worker_connections 16; }}
+http {{
+  access_log off;
+{paths}
+  server {{ listen 127.0.0.1:{port} reuseport; return 204; }}
+}}
+""")
+        p = subprocess.Popen([binary, "-p", prefix, "-e", f"{prefix}/error.log", "-c", config],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        try:
+            wait_held(port)
+            yield p
+        finally:
+            p.kill()
+            p.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def socat_listener(port):
+    binary = shutil.which("socat")
+    if not binary:
+        raise Skip("socat is not installed")
+    p = subprocess.Popen([binary, "-u", f"TCP4-LISTEN:{port},bind=127.0.0.1", "/dev/null"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    try:
+        wait_held(port)
+        yield p
+    finally:
+        p.kill()
+        p.wait(timeout=10)
+
+
+def case_scan_udp_reuseaddr_nobody():
+    """UDP with SO_REUSEADDR as nobody: hijackable by any user (read); control exclusive."""
+    need_root("cannot start a server as user nobody")
+    with as_user_sockets("SOCK_DGRAM", ["SO_REUSEADDR"], uid=65534) as open_port, \
+            as_user_sockets("SOCK_DGRAM", [], uid=65534) as closed_port:
+        report = scan_json("--proto", "udp")
+        s = one_socket(report, open_port, "udp")
+        check(s["verdict"] == "hijackable" and "any_user" in s["by"] and s["how"] == "read",
+              f"SO_REUSEADDR UDP socket: hijackable by any_user, read ({s['verdict']} {s['by']} {s['how']})")
+        check(s["uid"] == 65534 and s["process"] and s["pid"], "owner uid, pid and process shown")
+        check(s["options"] == ["reuse_address"], "the option read is reuse_address")
+        c = one_socket(report, closed_port, "udp")
+        check(c["verdict"] == "exclusive" and c["by"] == [] and c["how"] == "read",
+              "control: the plain UDP socket of the same user is exclusive")
+        check(report["exit_code"] == 1, "exit 1: something is hijackable")
+        check(all(s["proto"] == "udp" for s in report["sockets"]), "--proto udp lists UDP only")
+
+
+def case_scan_reuseport_pair():
+    """Two SO_REUSEPORT listeners on one port: shared, both holders listed; control exclusive."""
+    with as_user_sockets("SOCK_STREAM", ["SO_REUSEPORT"], count=2) as pair_port, \
+            as_user_sockets("SOCK_STREAM", []) as single_port:
+        report = scan_json("--proto", "tcp")
+        pair = sockets_on(report, pair_port, "tcp")
+        check(len(pair) == 2, "both sockets of the pair are listed")
+        check(all(s["verdict"] == "shared" and len(s["holders"]) == 2 for s in pair),
+              "each is shared and lists both holders")
+        check(all(not s["uids_differ"] for s in pair), "one user: uids_differ is false")
+        single = one_socket(report, single_port, "tcp")
+        check(single["verdict"] == "exclusive", "control: a plain listener is exclusive")
+        code, out, _ = run_probe("scan", "--proto", "tcp")
+        check(code == 1 and "SHARED" in out and f":{pair_port}" in out,
+              "the table shows the shared port")
+        check(out.index("SHARED") < out.index("scanned in"), "shared comes first")
+
+
+def case_scan_two_users_udp():
+    """root and nobody on one UDP port: shared, different uids flagged; control exclusive."""
+    need_root("cannot start a server as user nobody")
+    with as_user_sockets("SOCK_DGRAM", ["SO_REUSEADDR"]) as port, \
+            as_user_sockets("SOCK_DGRAM", ["SO_REUSEADDR"], uid=65534, port=port), \
+            as_user_sockets("SOCK_DGRAM", []) as control:
+        report = scan_json("--proto", "udp")
+        both = sockets_on(report, port, "udp")
+        check(len(both) == 2, "both users' sockets are listed")
+        check(all(s["verdict"] == "shared" and s["uids_differ"] for s in both),
+              "shared, with different uids flagged")
+        check({h["uid"] for h in both[0]["holders"]} == {0, 65534}, "holders: uid 0 and 65534")
+        check(one_socket(report, control, "udp")["verdict"] == "exclusive",
+              "control: a plain UDP socket is exclusive")
+        check(report["sockets"][0]["uids_differ"], "a port shared by two users is listed first")
+        code, out, _ = run_probe("scan", "--proto", "udp")
+        check(code == 1 and "DIFFERENT USERS" in out, "the table flags the different users")
+
+
+def case_scan_nginx_socat():
+    """nginx `reuseport`: hijackable same_user; socat beside it: exclusive."""
+    ngx_port, socat_port = free_port(), free_port()
+    with nginx(ngx_port), socat_listener(socat_port):
+        report = scan_json("--proto", "tcp")
+        n = one_socket(report, ngx_port, "tcp")
+        check(n["verdict"] == "hijackable" and n["by"] == ["same_user"],
+              f"nginx reuseport: hijackable by same_user ({n['verdict']} {n['by']} {n['how']})")
+        if IS_ROOT:
+            check(n["how"] == "read" and "reuse_port" in n["options"], "nginx: options read")
+            check(n["process"] == "nginx", "nginx named as the process")
+        s = one_socket(report, socat_port, "tcp")
+        check(s["verdict"] == "exclusive" and s["process"] == "socat",
+              f"control: socat's listener is exclusive ({s['verdict']})")
+
+
+def case_scan_portguard():
+    """portguard servers (secure_acceptor, exclusive_bind): exclusive; control hijackable."""
+    with holder("tcp") as tcp_port, holder("udp") as udp_port, \
+            raw_socket("SOCK_DGRAM", ["SO_REUSEADDR"]) as control:
+        report = scan_json()
+        t = one_socket(report, tcp_port, "tcp")
+        u = one_socket(report, udp_port, "udp")
+        check(t["verdict"] == "exclusive" and t["how"] == "read", "secure_acceptor: exclusive (read)")
+        check(u["verdict"] == "exclusive" and u["how"] == "read", "exclusive_bind UDP: exclusive (read)")
+        c = one_socket(report, control, "udp")
+        check(c["verdict"] == "hijackable" and "any_user" in c["by"],
+              "control: a SO_REUSEADDR UDP socket is hijackable by any user")
+
+
+def case_scan_process_exits():
+    """Processes that bind and exit while scans run: every scan ends cleanly."""
+    churn = """
+import socket, time
+end = time.monotonic() + 4
+while time.monotonic() < end:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('127.0.0.1', 0))
+    s.close()
+"""
+    spawner = f"""
+import subprocess, sys, time
+end = time.monotonic() + 4
+n = 0
+while time.monotonic() < end and n < 400:
+    subprocess.Popen([sys.executable, '-c', 'import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); time.sleep(0.02)'])
+    n += 1
+    time.sleep(0.01)
+"""
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for code in (churn, spawner)]
+    try:
+        deadline = time.monotonic() + 4
+        runs = 0
+        while time.monotonic() < deadline and runs < 40:
+            scan_json("--proto", "udp")
+            runs += 1
+        check(runs >= 3, f"{runs} scans ran while processes came and went")
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait(timeout=10)
+
+
+def case_scan_prometheus():
+    """--prometheus loads into prometheus_client's parser; control: an exclusive socket."""
+    try:
+        parse_prometheus("")
+    except ImportError:
+        raise Skip("prometheus_client is not installed (Debian: python3-prometheus-client)")
+    with raw_socket("SOCK_DGRAM", ["SO_REUSEADDR"]) as open_port, holder("udp") as closed_port:
+        code, out, _ = run_probe("scan", "--prometheus")
+        check(code == 1, "exit 1: something is hijackable")
+        families = parse_prometheus(out)
+        check({"portguard_socket", "portguard_sockets", "portguard_scan_duration_seconds"}
+              <= set(families), f"metric families: {sorted(families)}")
+        kind, samples = families["portguard_socket"]
+        check(kind == "gauge", "portguard_socket is a gauge")
+        for sample in samples:
+            if set(sample.labels) != {"proto", "address", "port", "state", "process", "user",
+                                      "verdict", "by", "how"}:
+                raise Failure(f"labels of {sample}")
+        mine = [x for x in samples if x.labels["port"] == str(open_port)
+                and x.labels["proto"] == "udp"]
+        check(len(mine) == 1 and mine[0].labels["verdict"] == "hijackable"
+              and mine[0].labels["by"] == "any_user" and mine[0].value == 1,
+              "the SO_REUSEADDR socket: verdict hijackable, by any_user")
+        ctl = [x for x in samples if x.labels["port"] == str(closed_port)
+               and x.labels["proto"] == "udp"]
+        check(len(ctl) == 1 and ctl[0].labels["verdict"] == "exclusive",
+              "control: the portguard socket is exclusive")
+        per_verdict = {x.labels["verdict"]: x.value for x in families["portguard_sockets"][1]}
+        check(set(per_verdict) == {"shared", "hijackable", "unknown", "exclusive"}
+              and per_verdict["hijackable"] >= 1, "one summary gauge per verdict")
+        check(sum(x.value for x in samples) == sum(per_verdict.values()),
+              "the per-socket gauges add up to the summary")
+
+
+def case_scan_active():
+    """--active: rival binds find the SO_REUSEADDR UDP socket, not the portguard one."""
+    with raw_socket("SOCK_DGRAM", ["SO_REUSEADDR"]) as open_port, holder("udp") as closed_port:
+        for port, expected in ((open_port, "hijackable"), (closed_port, "exclusive")):
+            report = scan_json("--active", "--port", str(port))
+            check(report["active"] and report["summary"]["rivals_tried"] > 0, "rivals ran")
+            s = one_socket(report, port, "udp")
+            check(s["verdict"] == expected, f"port {port}: {expected} ({s['verdict']}, {s['how']})")
+            if expected == "hijackable":
+                check(s["how"] == "probed", "the verdict says it was probed")
+                if IS_ROOT:
+                    check("any_user" in s["by"], "as root, user nobody's rival won: any_user")
+
+
+def case_scan_not_root():
+    """As user nobody: the scan runs, says what it could not see, crashes on nothing."""
+    need_root("cannot switch to user nobody")
+    with holder("tcp") as port, raw_socket("SOCK_STREAM", ["SO_REUSEPORT"], listen=True) as control:
+        report = scan_json("--proto", "tcp", user="nobody")
+        check(not report["privileged"], "the report says it was not root")
+        check(any("hidden" in l for l in report["limits"]), "the limits say what was hidden")
+        s = one_socket(report, port, "tcp")
+        check(s["how"] == "inferred" and s["pid"] is None and s["note"],
+              "root's socket: inferred, no pid, a note says why")
+        check(s["verdict"] in ("unknown", "exclusive"), "not called hijackable without evidence")
+        c = one_socket(report, control, "tcp")
+        check(c["verdict"] == s["verdict"],
+              "control: a SO_REUSEPORT listener looks the same from outside, as it must")
+        report = scan_json("--proto", "tcp")
+        check(one_socket(report, control, "tcp")["verdict"] == "hijackable"
+              and one_socket(report, port, "tcp")["verdict"] == "exclusive",
+              "as root the two are told apart")
+
+
+def case_scan_markdown_verbose():
+    with holder("tcp") as port:
+        code, out, _ = run_probe("scan", "--proto", "tcp", "--markdown", "--verbose")
+        check(code in (0, 1) and out.startswith("### portguard-probe scan"), "Markdown heading")
+        check(any(l.startswith("|") and f":{port} |" in l for l in out.splitlines()),
+              "--verbose lists the exclusive socket as a Markdown row")
+        code, out, _ = run_probe("scan", "--proto", "tcp")
+        check(f":{port} " not in out and "--verbose lists them" in out,
+              "without --verbose exclusive sockets are counted, not listed")
+
+
+def case_audit_owner_uid():
+    """A SO_REUSEPORT listener of user daemon: the owner's uid wins; control plain listener."""
+    need_root("only root can start a rival as another user")
+    with as_user_sockets("SOCK_STREAM", ["SO_REUSEPORT"], uid=1) as port, \
+            as_user_sockets("SOCK_STREAM", [], uid=1) as control:
+        code, report = audit_json("tcp", f"127.0.0.1:{port}")
+        check(code == 1, "exit 1: the owner's uid binds it")
+        check(report["owner_uids"] == [1] and "owner" in report["identities"],
+              "the owner's uid is read from the table and tried")
+        check(report["verdict"]["strongest"]["identity"] == "owner", "the owner rival won")
+        code, report = audit_json("tcp", f"127.0.0.1:{control}")
+        check(code == 0, "control: a plain listener of daemon is not hijackable")
+
+
+def case_audit_not_root_owner():
+    """Not root: the owner's uid is named as not tried."""
+    need_root("cannot switch to user nobody")
+    with as_user_sockets("SOCK_STREAM", ["SO_REUSEPORT"], uid=1) as port:
+        code, out, _ = run_probe("tcp", f"127.0.0.1:{port}", "--json", user="nobody")
+        report = json.loads(out)
+        check(any("uid 1" in n and "not root" in n for n in report["not_tried"]),
+              "not_tried names the owner's uid and why")
+
+
+def case_audit_time_wait():
+    """Only TIME_WAIT entries on a port: exit 3; control: the live listener, exit 0."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port), timeout=5)
+    accepted, _ = listener.accept()
+    code, _, _ = run_probe("tcp", f"127.0.0.1:{port}")
+    check(code == 0, "control: the live listener is held and not hijackable")
+    accepted.close()  # the server side closes first: its end enters TIME_WAIT
+    time.sleep(0.1)
+    client.close()
+    listener.close()
+    code, out, err = run_probe("tcp", f"127.0.0.1:{port}")
+    check(code == 3 and out == "", "exit 3 with only TIME_WAIT entries on the port")
+    check("TIME_WAIT" in err and "no socket listens" in err, "the message says what was found")
+
+
+def case_audit_short_output():
+    with holder("tcp") as port:
+        code, out, _ = run_probe("tcp", f"127.0.0.1:{port}")
+        check(code == 0 and len(out.splitlines()) < 15 and "verdict: not hijackable" in out,
+              "the default output is the verdict and a short summary")
+        code, out, _ = run_probe("tcp", f"127.0.0.1:{port}", "--verbose")
+        check(code == 0 and len(out.splitlines()) > 30, "--verbose prints every rival")
+
 
 
 CASES = {name[len("case_"):]: f for name, f in globals().items() if name.startswith("case_")}

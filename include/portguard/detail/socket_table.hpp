@@ -8,7 +8,9 @@
 // is chosen here, once: socket_table_linux.hpp (inet_diag),
 // socket_table_win32.hpp (IP Helper) or socket_table_none.hpp. Each
 // provides read_table, table_lists_bound_sockets, socket_identity,
-// is_same_socket and find_owners; what is common follows.
+// is_same_socket and find_owners; and for a whole-host scan
+// read_host_table, count_time_wait, locate_sockets, read_foreign_socket and
+// can_read_foreign_sockets. What is common follows.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_HPP
@@ -18,6 +20,9 @@
 #include <portguard/detail/fault_seam.hpp>
 #include <portguard/port_holder.hpp>
 
+#include <cstdint>
+#include <string>
+
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
@@ -26,6 +31,24 @@ enum class holder_scope
 {
   listeners, ///< Listening sockets only: cheap.
   all        ///< Also sockets bound but not listening: walks the bind table.
+};
+
+/// Where a listed socket is open: a process and the descriptor number it
+/// has for the socket there, where this process may see it.
+struct socket_location
+{
+  std::uint32_t pid = 0; ///< 0: no visible process has it open.
+  int descriptor = -1;   ///< The descriptor number in that process.
+};
+
+/// What a passive read of another process's socket found: the socket as
+/// portguard::rules sees a defender, or why it could not be read.
+struct foreign_socket_read
+{
+  bool read = false;        ///< Whether `defender` holds what was read.
+  rules::defender defender{rules::protocol::tcp, rules::socket_state::bound,
+      rules::address_kind::wildcard, {}};
+  std::string why_not;      ///< When not read: what stopped the read.
 };
 
 } // namespace detail

@@ -15,6 +15,7 @@
 #include <portguard/detail/platform.hpp>
 #include <portguard/port_holder.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -53,6 +54,35 @@ inline bool listener_of_this_process_is_exclusive(const port_holder&, error_code
   ec = net::error::operation_not_supported;
   return false;
 }
+
+inline void read_host_table(int, port_holders& out, error_code& ec)
+{
+  out.sockets.clear();
+  out.complete = false;
+  ec = net::error::operation_not_supported;
+}
+
+inline std::size_t count_time_wait(unsigned short, error_code& ec)
+{
+  ec = net::error::operation_not_supported;
+  return 0;
+}
+
+inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
+    std::size_t& hidden_processes)
+{
+  hidden_processes = 0;
+  return std::vector<socket_location>(holders.size());
+}
+
+inline foreign_socket_read read_foreign_socket(const socket_location&, std::uint64_t)
+{
+  foreign_socket_read result;
+  result.why_not = "this platform's socket table cannot be read";
+  return result;
+}
+
+constexpr bool can_read_foreign_sockets = false;
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END
