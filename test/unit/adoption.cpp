@@ -41,8 +41,11 @@ const net::ip::address loopback = net::ip::address_v4::loopback();
 void open_shareable(tcp::acceptor& a, error_code& ec)
 {
   a.open(tcp::v4(), ec);
+#if !defined(_WIN32)
+  // The OS's option, not portguard's: the control owes nothing to the library.
   if (!ec)
-    a.set_option(portguard::exclusive_address_use(false), ec);
+    a.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true), ec);
+#endif
   if (!ec)
     a.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec)
@@ -168,7 +171,7 @@ int systemd_style_socket(net::io_context& ctx, bool reuse_port, unsigned short& 
   tcp::acceptor a(ctx, tcp::v4());
   a.set_option(net::socket_base::reuse_address(true));
   if (reuse_port)
-    a.set_option(portguard::exclusive_address_use(false));
+    a.set_option(net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
   a.bind(tcp::endpoint(loopback, 0));
   a.listen();
   port = a.local_endpoint().port();
