@@ -7,8 +7,11 @@
 // Making an existing tcp::acceptor exclusive when other code owns it. The
 // `line_server` below stands for a library you cannot change: it owns a
 // plain tcp::acceptor and offers a hook that runs after open, before bind,
-// as many servers do. That hook, and one call once the server listens, is
-// all portguard needs:
+// as many servers do. Like servers built to run one process per core, it
+// opens its acceptor with port sharing on (SO_REUSEPORT, POSIX), so without
+// the hook another program of the same user can bind the same port and take
+// part of its connections. That hook, and one call once the server listens,
+// is all portguard needs to undo it:
 //
 //   open → make_exclusive (or set_option(exclusive_address_use(true))) → bind → listen
 //   → guard_other_family (the same port on IPv6 for an IPv4 server, and back)
@@ -53,6 +56,11 @@ public:
   void listen(const tcp::endpoint& endpoint)
   {
     acceptor_.open(endpoint.protocol());
+#if !defined(_WIN32)
+    // Port sharing on, for several worker processes on one port.
+    acceptor_.set_option(
+        net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
+#endif
     if (on_open)
       on_open(acceptor_);
     acceptor_.bind(endpoint);

@@ -50,12 +50,8 @@ template <typename Socket>
 constexpr bool is_secure_acceptor_v =
     decltype(secure_acceptor_test(static_cast<Socket*>(nullptr)))::value;
 
-/// Whether a failed bind may succeed later: the port is still held, by us
-/// (lingering connections of a previous run) or by someone else.
-inline bool bind_error_is_transient(const error_code& ec) noexcept
-{
-  return ec == net::error::address_in_use || ec == net::error::access_denied;
-}
+// Which errors are retried: bind_error_is_transient(), the platform's rule
+// (detail/platform.hpp).
 
 /// Runs `attempt` until it succeeds, fails with a non-transient error, or
 /// the attempts run out; sleeps with exponential back-off in between.
@@ -90,8 +86,10 @@ void retry_bind(const retry_options& retry, error_code& ec, Attempt attempt)
 /**
  * Each attempt does what the secure acceptor's endpoint constructor does
  * (open exclusive; on POSIX SO_REUSEADDR; bind; listen) and closes the
- * acceptor again if a step fails. An attempt that fails with
- * `address_in_use` or `access_denied` is retried after a pause that grows
+ * acceptor again if a step fails. An attempt that fails while the port is
+ * held is retried (POSIX: `address_in_use`; Windows: `address_in_use` and
+ * `access_denied`, the answer to an exclusive rebind while the previous
+ * socket's connections linger) after a pause that grows
  * from `retry.initial_delay` by `retry.backoff_factor` up to
  * `retry.max_delay`; any other error ends the call at once. The calling
  * thread sleeps during the pauses, so call it at start-up.

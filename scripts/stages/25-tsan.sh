@@ -2,13 +2,13 @@
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
 # The unit suites under ThreadSanitizer (preset "tsan"), among them the
-# threaded and asynchronous ones: restart (graceful_close with peer threads,
+# threaded and asynchronous ones: scenario_restart (graceful_close with peer threads,
 # bind_with_retry against a releasing thread), load (async accepts on two
 # threads while rival processes loop) and secure_acceptor (async_accept,
 # executors, moves). Any report fails the stage; reports from every process,
 # forked children included, are written to build/tsan/sanitizer/ and
 # printed here. TSAN_SUITES narrows the run (a CTest regular expression),
-# e.g. TSAN_SUITES='^portguard_tests\.(restart|load|secure_acceptor)$'.
+# e.g. TSAN_SUITES='^portguard_tests\.(scenario_restart|load|secure_acceptor)$'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

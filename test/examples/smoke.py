@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: BSL-1.0
 """Bounded loopback smoke tests for portguard's examples.
 
-    smoke.py [--emulator <program>] <case> <example executable>
+    smoke.py [--emulator <program>] [--hostile <library>|none] <case> <example executable>
 
 Each case starts the example on 127.0.0.1 port 0 with --once, reads the port
 it prints, checks that a rival asking to share the port is refused (next to
@@ -11,6 +11,17 @@ a control showing that the same rival wins against a shareable socket), talks
 to it once and checks the answer and the exit status. Every wait is bounded.
 --emulator runs the example through a program, e.g. scripts/wine-run for a
 Windows build (the rivals are then Linux sockets against Wine's sockets).
+
+--hostile runs the hostile start instead: the example starts with <library>
+(test/examples/hostile_options.cpp) preloaded, which turns on the sharing
+options a careless framework sets on every socket. The control: a plain
+server with no options of its own, started the same way, lets the rival
+share its port. The example must refuse that rival, so this check fails when
+the example's portguard line is removed. "none" (a Windows build) exits 77:
+skipped, with the reason.
+
+A rival is refused only with EADDRINUSE or EACCES; any other error fails the
+test as a harness problem.
 """
 import atexit
 import errno
@@ -24,6 +35,9 @@ import time
 
 TIMEOUT = 20.0  # seconds, for any one step
 LOOPBACK = "127.0.0.1"
+SKIP = 77
+# How the OS refuses a bind to a port someone holds; nothing else is a refusal.
+CONFLICT_ERRORS = (errno.EADDRINUSE, errno.EACCES)
 
 
 def fail(message):
@@ -57,7 +71,7 @@ def start(argv, **kwargs):
     return proc
 
 
-def read_port(proc):
+def read_port(proc, require_exclusive=True):
     """Reads 'listening on 127.0.0.1:PORT (exclusive)' from the example."""
     deadline = time.monotonic() + TIMEOUT
     line = ""
@@ -69,16 +83,16 @@ def read_port(proc):
         char = os.read(proc.stdout.fileno(), 1).decode()
         if not char:
             err = proc.communicate(timeout=TIMEOUT)[1].strip()
-            if proc.returncode == 77:  # built without what it needs (C++20 coroutines)
-                print("skipped: " + err)
-                sys.exit(77)
+            if proc.returncode == SKIP:  # built without what it needs (C++20 coroutines)
+                print("skipped: [platform] " + err)
+                sys.exit(SKIP)
             fail("example exited early with %d: %s" % (proc.returncode, err))
         line += char
     print("example says: " + line.strip())
     match = re.match(r"listening on [0-9.]+:(\d+) \((exclusive|shareable)\)", line)
     if not match:
         fail("unexpected first line: %r" % line)
-    if match.group(2) != "exclusive":
+    if require_exclusive and match.group(2) != "exclusive":
         fail("the example reports its port as shareable")
     return int(match.group(1))
 
@@ -97,20 +111,57 @@ def finish(proc, expected_status=0):
     return out, err
 
 
-def rival_binds(kind, port):
-    """Whether a rival asking to share (SO_REUSEADDR + SO_REUSEPORT) can bind the port."""
+def rival_binds(kind, port, options=(socket.SO_REUSEADDR, socket.SO_REUSEPORT)):
+    """Whether a rival asking to share (by default SO_REUSEADDR + SO_REUSEPORT)
+    can bind the port. Refused means EADDRINUSE or EACCES; any other error
+    fails the test (a harness problem, not a refusal)."""
     rival = socket.socket(socket.AF_INET, kind)
     try:
-        rival.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        rival.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        for option in options:
+            rival.setsockopt(socket.SOL_SOCKET, option, 1)
         rival.bind((LOOPBACK, port))
         return True
     except OSError as e:
-        if e.errno != errno.EADDRINUSE:
-            fail("rival bind failed with %s, expected EADDRINUSE" % e)
+        if e.errno not in CONFLICT_ERRORS:
+            fail("rival bind failed with %s, which is no refusal (harness problem)" % e)
         return False
     finally:
         rival.close()
+
+
+def rival_binds_as_nobody(kind, port, options):
+    """rival_binds() in a child that switched to user nobody (needs root)."""
+    pid = os.fork()
+    if pid == 0:
+        code = 3
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            rival = socket.socket(socket.AF_INET, kind)
+            for option in options:
+                rival.setsockopt(socket.SOL_SOCKET, option, 1)
+            try:
+                rival.bind((LOOPBACK, port))
+                code = 0
+            except OSError as e:
+                code = 1 if e.errno in CONFLICT_ERRORS else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            fail("the rival as nobody did not answer in time")
+        time.sleep(0.01)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        fail("the rival as nobody could not make its attempt (exit %d): harness problem" % code)
+    return code == 0
 
 
 def shareable_socket(kind):
@@ -324,6 +375,94 @@ def case_systemd(exe):
     finish(proc, expected_status=1)
 
 
+# -- The hostile start ----------------------------------------------------------
+
+# A plain server with no options of its own: the control of the hostile start.
+PLAIN_SERVER = r"""
+import socket, sys
+kind = socket.SOCK_STREAM if sys.argv[1] == "tcp" else socket.SOCK_DGRAM
+s = socket.socket(socket.AF_INET, kind)
+s.bind(("127.0.0.1", 0))
+if kind == socket.SOCK_STREAM:
+    s.listen()
+print(s.getsockname()[1], flush=True)
+sys.stdin.read()
+"""
+
+# How each case starts its example for the hostile start (it is stopped
+# after the rival's attempt).
+HOSTILE_ARGV = {
+    "echo": ["--once"],
+    "http": ["--once"],
+    "udp": ["--once"],
+    "retrofit": ["--once"],
+    "retrofit_option": ["--once", "--option"],
+    "restart": ["--connections", "1"],
+}
+
+
+def read_line_within(proc, what):
+    if not select.select([proc.stdout], [], [], TIMEOUT)[0]:
+        proc.kill()
+        fail("no %s within %.0f s" % (what, TIMEOUT))
+    return proc.stdout.readline()
+
+
+def hostile_rivals(kind):
+    """The rivals that beat a plain server under the hostile options:
+    (who, options). TCP: a same-user rival with SO_REUSEPORT. UDP: a rival
+    with SO_REUSEADDR, as this user and, when root, as nobody."""
+    if kind == socket.SOCK_STREAM:
+        return [("same user", (socket.SO_REUSEPORT,))]
+    rivals = [("same user", (socket.SO_REUSEADDR,))]
+    if os.geteuid() == 0:
+        rivals.append(("nobody", (socket.SO_REUSEADDR,)))
+    return rivals
+
+
+def rival_wins(who, kind, port, options):
+    if who == "nobody":
+        return rival_binds_as_nobody(kind, port, options)
+    return rival_binds(kind, port, options)
+
+
+def hostile_case(case, exe, preload):
+    if preload == "none" or EMULATOR:
+        print("skipped: [platform] the hostile start preloads a Linux library "
+              "into the example; a Windows build has none")
+        sys.exit(SKIP)
+    kind = socket.SOCK_DGRAM if case == "udp" else socket.SOCK_STREAM
+    env = dict(os.environ, LD_PRELOAD=preload)
+    rivals = hostile_rivals(kind)
+
+    # The control: under the same options, plain code loses its port.
+    control = subprocess.Popen(
+        [sys.executable, "-c", PLAIN_SERVER, "udp" if kind == socket.SOCK_DGRAM else "tcp"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    STARTED.append(control)
+    try:
+        port = int(read_line_within(control, "port from the plain server"))
+        for who, options in rivals:
+            if not rival_wins(who, kind, port, options):
+                fail("control: a %s rival should share the port of a plain server "
+                     "started with the hostile options" % who)
+            ok("control: a %s rival shares a plain server's port under the hostile options" % who)
+    finally:
+        control.stdin.close()
+        control.wait(timeout=TIMEOUT)
+
+    # The example, started the same way, keeps its port.
+    proc = start([exe, LOOPBACK, "0"] + HOSTILE_ARGV[case], env=env)
+    port = read_port(proc, require_exclusive=False)
+    for who, options in rivals:
+        if rival_wins(who, kind, port, options):
+            fail("a %s rival bound the example's port %d: the example left the "
+                 "hostile options on" % (who, port))
+        ok("a %s rival cannot bind the example's port %d despite the hostile options"
+           % (who, port))
+    stop(proc)
+
+
 CASES = {
     "echo": case_echo,
     "http": case_http,
@@ -336,11 +475,19 @@ CASES = {
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    hostile = None
     if len(args) >= 2 and args[0] == "--emulator":
         EMULATOR = [args[1]]
         args = args[2:]
-    if len(args) != 2 or args[0] not in CASES:
-        print("usage: smoke.py [--emulator <program>] {%s} <example>" % ",".join(CASES))
+    if len(args) >= 2 and args[0] == "--hostile":
+        hostile = args[1]
+        args = args[2:]
+    if len(args) != 2 or args[0] not in CASES or (hostile and args[0] not in HOSTILE_ARGV):
+        print("usage: smoke.py [--emulator <program>] [--hostile <library>|none] {%s} <example>"
+              % ",".join(CASES))
         sys.exit(2)
-    CASES[args[0]](args[1])
+    if hostile:
+        hostile_case(args[0], args[1], hostile)
+    else:
+        CASES[args[0]](args[1])
     print("passed")

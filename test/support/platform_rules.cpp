@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 #include "platform_rules.hpp"
+#include "skip.hpp"
 
 #include <ostream>
 
@@ -192,7 +193,7 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
       for (identity who : identities)
       {
         const cell c{state, v6, wildcard, same, o, who};
-        if (!option_available(o))
+        if (!option_available(o) || !identity_available(who))
           continue;
         reason = not_modeled(c);
         if (!reason.empty())
@@ -200,7 +201,13 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
         if (exclusive_rival_wins(c))
           continue;
         const transport proto = state == socket_state::udp ? transport::udp : transport::tcp;
-        if (attempt({proto, o, rival_address(c), port}, who).won_port())
+        const outcome result = attempt({proto, o, rival_address(c), port}, who);
+        if (result.kind == outcome::skipped)
+        {
+          reason = result.note; // an answer without this rival would be no answer
+          return false;
+        }
+        if (result.won_port())
           return true;
       }
   // The same port on the other address family (portguard::other_family).
@@ -224,6 +231,24 @@ bool other_family_address(const net::ip::address& defender, net::ip::address& ot
   return true;
 }
 
+std::string rival_check_reason(socket_state state, const net::ip::address& defender)
+{
+  const rival_options options[] = {rival_options::none, rival_options::reuse_address,
+      rival_options::reuse_port, rival_options::both, rival_options::exclusive};
+  for (bool same : {true, false})
+    for (rival_options o : options)
+    {
+      if (!option_available(o))
+        continue;
+      const cell c{state, defender.is_v6(), defender.is_unspecified(), same, o,
+          identity::other_user};
+      if (std::string reason = not_modeled(c); !reason.empty())
+        return reason;
+    }
+  return identity_available(identity::other_user) ? identity_reason(identity::other_user)
+                                                 : std::string();
+}
+
 bool control_rival_wins(const cell& c)
 {
   return rules::evaluate(control_scenario(c)).binds;
@@ -236,7 +261,10 @@ bool exclusive_rival_wins(const cell& c, bool endpoint_constructor)
 
 std::string not_modeled(const cell& c)
 {
-  return running_under_wine() ? wine_gap(control_scenario(c)) : std::string();
+  if (!running_under_wine())
+    return {};
+  const std::string gap = wine_gap(control_scenario(c));
+  return gap.empty() ? gap : "[wine gap] " + gap;
 }
 
 #if defined(_WIN32)

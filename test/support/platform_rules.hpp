@@ -98,9 +98,16 @@ bool other_family_address(const net::ip::address& defender, net::ip::address& ot
 /// family, IPV6_V6ONLY) against a live defender and tells whether one could
 /// share the port. Rivals the platform lets bind next to any exclusive
 /// socket (see exclusive_rival_wins) are not counted. Cells not modeled
-/// here make `reason` non-empty and the answer meaningless.
+/// here, and rivals that cannot be made here (no second user), make
+/// `reason` non-empty and the answer meaningless: check
+/// rival_check_reason() first.
 bool some_rival_shares(socket_state state, const net::ip::address& defender,
     unsigned short port, std::string& reason, bool other_family = true);
+
+/// Why some_rival_shares() cannot give a whole answer here for a defender
+/// of `state` bound to `defender` (a Wine gap, no second user), or empty:
+/// a precondition for the tests that ask it (support/skip.hpp).
+std::string rival_check_reason(socket_state state, const net::ip::address& defender);
 
 /// Whether is_exclusive() answers exactly "no rival can share the port"
 /// (Linux), or conservatively "the socket is protected" (Windows, where it

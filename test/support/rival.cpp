@@ -69,9 +69,11 @@ outcome bind_socket(net::io_context& ctx, const Endpoint& endpoint, rival_option
   s.bind(endpoint, ec);
   error_code ignored;
   s.close(ignored);
-  if (ec)
-    return {outcome::refused, ec, {}};
-  return {outcome::won, {}, {}};
+  if (!ec)
+    return {outcome::won, {}, {}};
+  if (!is_conflict_error(ec))
+    throw harness_failure("rival bind failed with an error that is no refusal: " + ec.message());
+  return {outcome::refused, ec, {}};
 }
 
 const char* option_word(rival_options o)
@@ -114,7 +116,7 @@ constexpr auto child_time_limit = std::chrono::seconds(20);
 outcome in_child(const rival& r, identity who)
 {
   if (who == identity::other_user)
-    return {outcome::skipped, {}, "no second user account to switch to on Windows"};
+    return {outcome::skipped, {}, "[platform] no second user account to switch to on Windows"};
   char exe[MAX_PATH];
   if (GetModuleFileNameA(nullptr, exe, MAX_PATH) == 0)
     throw harness_failure("GetModuleFileName failed");
@@ -188,7 +190,7 @@ outcome in_child(const rival& r, identity who)
 outcome in_child(const rival& r, identity who)
 {
   if (who == identity::other_user && !can_switch_user())
-    return {outcome::skipped, {}, "not root: cannot switch to user nobody"};
+    return {outcome::skipped, {}, "[needs root] not root: cannot switch to user nobody"};
   std::fflush(nullptr); // a child must not write the parent's buffered output again
   int fds[2];
   if (::pipe(fds) != 0)
@@ -259,7 +261,7 @@ outcome in_child(const rival& r, identity who)
 outcome bind_here(const rival& r)
 {
   if (!option_available(r.options))
-    return {outcome::skipped, {}, "option not available on this platform"};
+    return {outcome::skipped, {}, "[platform] option not available on this platform"};
   net::io_context ctx;
   if (r.proto == transport::tcp)
     return bind_socket<net::ip::tcp::acceptor>(ctx, net::ip::tcp::endpoint(r.address, r.port),
@@ -271,10 +273,17 @@ outcome bind_here(const rival& r)
 outcome attempt(const rival& r, identity who)
 {
   if (!option_available(r.options))
-    return {outcome::skipped, {}, "option not available on this platform"};
+    return {outcome::skipped, {}, "[platform] option not available on this platform"};
   if (who == identity::same_process)
     return bind_here(r);
   return in_child(r, who);
+}
+
+bool is_conflict_error(const error_code& ec)
+{
+  // The OS's own values (errno, or WSA codes on Windows) under Asio's names;
+  // not portguard's constants: the tests check portguard against these.
+  return ec == net::error::address_in_use || ec == net::error::access_denied;
 }
 
 bool option_available(rival_options options)
@@ -283,6 +292,16 @@ bool option_available(rival_options options)
   return options != rival_options::reuse_port && options != rival_options::both;
 #else
   return options != rival_options::exclusive;
+#endif
+}
+
+bool identity_available(identity who)
+{
+#if defined(_WIN32)
+  return who != identity::other_user;
+#else
+  (void)who;
+  return true;
 #endif
 }
 
@@ -353,7 +372,7 @@ bool parse_wire_line(const std::string& line, outcome& o)
   if (word == "refused")
   {
     o = {outcome::refused, ec, {}};
-    return in.peek() == std::char_traits<char>::eof();
+    return is_conflict_error(ec) && in.peek() == std::char_traits<char>::eof();
   }
   std::string reason;
   in.get(); // the space before the reason

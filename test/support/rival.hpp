@@ -42,13 +42,16 @@ struct rival
   bool v6_only = false; ///< An IPv6 rival sets IPV6_V6ONLY (the other-family shadow on `[::]`).
 };
 
-/// What became of an attempt.
+/// What became of an attempt. `refused` only ever carries one of the
+/// platform's conflict errors (is_conflict_error()): any other failure of
+/// the rival's bind is a harness_failure, never a refusal.
 struct outcome
 {
   enum kind_type { won, refused, skipped } kind;
   error_code ec;     // the OS's answer when refused
-  std::string note;  // why it was skipped, or what went wrong
+  std::string note;  // why it was skipped ("[tag] reason", see skip.hpp)
   bool won_port() const { return kind == won; }
+  bool was_refused() const { return kind == refused; }
 };
 
 /// The harness itself failed (a child crashed, hung or could not start):
@@ -65,9 +68,18 @@ outcome attempt(const rival& r, identity who);
 /// Binds in this process, no matter who asked (used by child processes).
 outcome bind_here(const rival& r);
 
+/// Whether `ec` is how this platform refuses a bind to a port someone holds:
+/// EADDRINUSE or EACCES on POSIX, WSAEADDRINUSE or WSAEACCES on Windows.
+bool is_conflict_error(const error_code& ec);
+
 /// Whether this platform has the option at all (reuse_port: POSIX only;
 /// exclusive: Windows only).
 bool option_available(rival_options options);
+
+/// Whether this platform has the identity at all: no other user on
+/// Windows (the harness has no second account there); on POSIX every one,
+/// though other_user needs root (can_switch_user()).
+bool identity_available(identity who);
 
 /// Whether tests may switch to another user (root on POSIX).
 bool can_switch_user();

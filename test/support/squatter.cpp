@@ -62,18 +62,25 @@ struct squatter::in_process
       tcp.bind({r.address, r.port}, ec);
     else
       udp.bind({r.address, r.port}, ec);
-    if (ec)
-      return {outcome::refused, ec, {}};
-    return {outcome::won, {}, {}};
+    return answer(ec, "bind");
   }
 
   outcome listen()
   {
     error_code ec;
     tcp.listen(net::socket_base::max_listen_connections, ec);
-    if (ec)
-      return {outcome::refused, ec, {}};
-    return {outcome::won, {}, {}};
+    return answer(ec, "listen");
+  }
+
+  /// Refused only with a conflict error; any other failure is the harness's.
+  static outcome answer(const error_code& ec, const char* step)
+  {
+    if (!ec)
+      return {outcome::won, {}, {}};
+    if (!is_conflict_error(ec))
+      throw harness_failure(std::string("squatter's ") + step
+          + " failed with an error that is no refusal: " + ec.message());
+    return {outcome::refused, ec, {}};
   }
 };
 
@@ -121,7 +128,7 @@ squatter::squatter(const rival& r, identity who)
 {
   if (!option_available(r.options))
   {
-    result_ = {outcome::skipped, {}, "option not available on this platform"};
+    result_ = {outcome::skipped, {}, "[platform] option not available on this platform"};
     return;
   }
   if (who == identity::same_process)
@@ -131,11 +138,11 @@ squatter::squatter(const rival& r, identity who)
     return;
   }
 #if defined(_WIN32)
-  result_ = {outcome::skipped, {}, "squatters in another process: POSIX only"};
+  result_ = {outcome::skipped, {}, "[platform] squatters in another process: POSIX only"};
 #else
   if (who == identity::other_user && !can_switch_user())
   {
-    result_ = {outcome::skipped, {}, "not root: cannot switch to user nobody"};
+    result_ = {outcome::skipped, {}, "[needs root] not root: cannot switch to user nobody"};
     return;
   }
   int to_child[2], from_child[2];
@@ -159,15 +166,24 @@ squatter::squatter(const rival& r, identity who)
     if (who == identity::other_user
         && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))
       ::_exit(1);
-    in_process socket;
-    write_text(from_child[1], wire_line(socket.bind(r)));
-    for (;;)
+    // A child whose bind or listen fails with no refusal writes nothing:
+    // the parent sees a harness failure.
+    try
     {
-      const std::string command = read_line(to_child[0]);
-      if (command == "listen")
-        write_text(from_child[1], wire_line(socket.listen()));
-      else
-        ::_exit(0); // end of file (the parent is done) or time is up
+      in_process socket;
+      write_text(from_child[1], wire_line(socket.bind(r)));
+      for (;;)
+      {
+        const std::string command = read_line(to_child[0]);
+        if (command == "listen")
+          write_text(from_child[1], wire_line(socket.listen()));
+        else
+          ::_exit(0); // end of file (the parent is done) or time is up
+      }
+    }
+    catch (...)
+    {
+      ::_exit(1);
     }
   }
   ::close(to_child[0]);

@@ -17,6 +17,7 @@
 //
 #include <portguard/portguard.hpp>
 
+#include "support/skip.hpp"
 #include "support/descriptors.hpp"
 
 #include "support/net.hpp"
@@ -460,22 +461,22 @@ BOOST_AUTO_TEST_CASE(ten_thousand_rounds_leak_no_descriptor, *boost::unit_test::
 // A privileged port as user nobody: the bind is refused with access_denied
 // (EACCES), clearly, by every entry point. Runs in a forked child that drops
 // to nobody; needs root to switch user.
-BOOST_AUTO_TEST_CASE(privileged_port_as_nobody, *boost::unit_test::timeout(60))
+/// The first unprivileged port (net.ipv4.ip_unprivileged_port_start).
+static int unprivileged_port_start()
 {
-  if (::geteuid() != 0)
-  {
-    BOOST_TEST_MESSAGE("skipped: not root, cannot switch to user nobody");
-    return;
-  }
-  int unprivileged_start = 1024;
-  std::ifstream("/proc/sys/net/ipv4/ip_unprivileged_port_start") >> unprivileged_start;
-  if (unprivileged_start <= 1)
-  {
-    BOOST_TEST_MESSAGE("skipped: every port is unprivileged here "
-        "(net.ipv4.ip_unprivileged_port_start = " << unprivileged_start << ")");
-    return;
-  }
-  const unsigned short port = static_cast<unsigned short>(unprivileged_start - 1);
+  int start = 1024;
+  std::ifstream("/proc/sys/net/ipv4/ip_unprivileged_port_start") >> start;
+  return start;
+}
+
+BOOST_AUTO_TEST_CASE(privileged_port_as_nobody, *boost::unit_test::timeout(60)
+    * pg_test::skip_unless(pg_test::other_user_reason) * pg_test::skip_unless([] {
+        const int start = unprivileged_port_start();
+        return start > 1 ? std::string() : "[os] every port is unprivileged here "
+            "(net.ipv4.ip_unprivileged_port_start = " + std::to_string(start) + ")";
+      }))
+{
+  const unsigned short port = static_cast<unsigned short>(unprivileged_port_start() - 1);
 
   // The child reports, for each entry point: 1 = access_denied as expected.
   enum { via_exclusive_bind, via_constructor, via_retry, via_udp, checks };

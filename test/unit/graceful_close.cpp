@@ -13,6 +13,7 @@
 //
 #include <portguard/graceful_close.hpp>
 
+#include "support/connections.hpp"
 #include "support/net.hpp"
 
 #if !defined(PORTGUARD_STANDALONE_ASIO)
@@ -152,28 +153,14 @@ static_assert(std::is_same<decltype(portguard::graceful_close(std::declval<tcp::
 
 const net::ip::address loopback = net::ip::address_v4::loopback();
 
-/// A connected pair on loopback: the server's accepted end and the client.
-struct connection
-{
-  explicit connection(net::io_context& ctx) : server(ctx), client(ctx) {}
-  tcp::socket server;
-  tcp::socket client;
-};
+using pg_test::connection;
+using pg_test::elapsed_ms;
 
 /// `count` connections through an acceptor on an ephemeral port.
 std::vector<std::unique_ptr<connection>> connect_many(net::io_context& ctx, int count)
 {
   tcp::acceptor acceptor(ctx, tcp::endpoint(loopback, 0));
-  const tcp::endpoint target(loopback, acceptor.local_endpoint().port());
-  std::vector<std::unique_ptr<connection>> result;
-  for (int i = 0; i < count; ++i)
-  {
-    auto c = std::make_unique<connection>(ctx);
-    c->client.connect(target);
-    acceptor.accept(c->server);
-    result.push_back(std::move(c));
-  }
-  return result;
+  return pg_test::connect_many(ctx, acceptor, count);
 }
 
 /// The peer sends `bytes` and ends its side.
@@ -194,10 +181,6 @@ bool peer_reads_eof(connection& c)
   return ec == net::error::eof;
 }
 
-long long elapsed_ms(clock_type::time_point start)
-{
-  return std::chrono::duration_cast<milliseconds>(clock_type::now() - start).count();
-}
 
 /// Runs the context until it has no work, at most `limit`.
 void run_bounded(net::io_context& ctx, milliseconds limit = milliseconds(10000))

@@ -14,6 +14,7 @@
 #include <portguard/exclusive_bind.hpp>
 
 #include "support/platform_rules.hpp"
+#include "support/skip.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -51,7 +52,7 @@ std::ostream& operator<<(std::ostream& os, const configuration& c)
             << (c.guarded ? " guarded" : " other family open");
 }
 
-std::vector<configuration> configurations()
+std::vector<configuration> make_configurations()
 {
   std::vector<configuration> all;
   for (socket_state state : {socket_state::tcp_listening, socket_state::tcp_bound, socket_state::udp})
@@ -76,6 +77,19 @@ std::vector<configuration> configurations()
   return all;
 }
 
+/// Every configuration, in the order of the data test case's samples.
+const std::vector<configuration>& configurations()
+{
+  static const std::vector<configuration> all = make_configurations();
+  return all;
+}
+
+net::ip::address address_of(const configuration& c)
+{
+  return c.wildcard ? net::ip::address(net::ip::address_v4::any())
+                    : net::ip::address(net::ip::address_v4::loopback());
+}
+
 template <typename Socket>
 void configure(Socket& s, const configuration& c, error_code& ec)
 {
@@ -93,11 +107,15 @@ void configure(Socket& s, const configuration& c, error_code& ec)
 
 BOOST_AUTO_TEST_SUITE(is_exclusive)
 
+// A configuration whose rivals cannot all be tried here (a Wine gap, no
+// second user) is skipped: a partial answer would prove nothing.
+BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+  const configuration& c = configurations().at(i);
+  return rival_check_reason(c.state, address_of(c));
+}))
 BOOST_DATA_TEST_CASE(answer_matches_what_rivals_can_do, bdata::make(configurations()), c)
 {
-  const net::ip::address address = c.wildcard
-      ? net::ip::address(net::ip::address_v4::any())
-      : net::ip::address(net::ip::address_v4::loopback());
+  const net::ip::address address = address_of(c);
   net::io_context ctx;
   tcp::acceptor acceptor(ctx);
   udp::socket datagram(ctx);
@@ -129,11 +147,7 @@ BOOST_DATA_TEST_CASE(answer_matches_what_rivals_can_do, bdata::make(configuratio
   }
   std::string reason;
   const bool shared = some_rival_shares(c.state, address, port, reason);
-  if (!reason.empty())
-  {
-    BOOST_TEST_MESSAGE("skipped " << c << ": " << reason);
-    return;
-  }
+  BOOST_TEST_REQUIRE(reason.empty(), c << ": the rivals could not all be tried: " << reason);
   if (is_exclusive_is_exact())
     BOOST_TEST(answer == !shared, c << ": is_exclusive says " << answer << ", a rival "
         << (shared ? "could" : "could not") << " share the port");

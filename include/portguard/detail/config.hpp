@@ -64,9 +64,12 @@ using error_code = std::error_code;
 using error_category = std::error_category;
 using system_error = std::system_error;
 #else
-/// The Asio flavour portguard was built against (`boost::asio`, or standalone `asio`).
+// `net`: the Asio flavour portguard was built against (`boost::asio`, or
+// standalone `asio`); explained on the reference's main page, since Doxygen
+// would give this comment to the next name.
 namespace net = ::boost::asio;
-/// The error code type of that flavour.
+/// The error code type of the Asio flavour: `boost::system::error_code`
+/// (`std::error_code` with standalone Asio).
 using error_code = ::boost::system::error_code;
 /// The error category base of that flavour.
 using error_category = ::boost::system::error_category;

@@ -132,6 +132,27 @@ inline void store_option_value(void* data, std::size_t size, bool on) noexcept
     *static_cast<unsigned char*>(data) = on ? 1 : 0;
 }
 
+// -- Which bind errors pass -------------------------------------------------
+
+/// Whether a failed bind may succeed if tried again later (bind_with_retry).
+/// POSIX: EADDRINUSE only: the port is held (by the listener being
+///        replaced, or by connections of a previous run). EACCES means a
+///        privileged port or a security policy, which no wait changes.
+/// Windows: WSAEADDRINUSE, and WSAEACCES: an exclusive rebind is refused
+///        with it while connections accepted by the previous exclusive
+///        socket linger (Microsoft, "Using SO_REUSEADDR and
+///        SO_EXCLUSIVEADDRUSE").
+inline bool bind_error_is_transient(const error_code& ec) noexcept
+{
+  if (ec.category() != net::error::get_system_category())
+    return false;
+#if defined(_WIN32)
+  return ec.value() == WSAEADDRINUSE || ec.value() == WSAEACCES;
+#else
+  return ec.value() == EADDRINUSE;
+#endif
+}
+
 // -- Raw calls ---------------------------------------------------------------
 
 inline error_code last_socket_error() noexcept
