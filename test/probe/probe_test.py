@@ -461,10 +461,22 @@ def sockets_on(report, port, proto=None):
             if s["port"] == port and (proto is None or s["proto"] == proto)]
 
 
-def one_socket(report, port, proto):
-    found = sockets_on(report, port, proto)
-    check(len(found) == 1, f"{proto} port {port}: one socket listed ({len(found)})")
+def one_socket(report, port, proto, address="127.0.0.1"):
+    """The one socket on address:port (a portguard server also holds the
+    port on the other address family: ::1 beside 127.0.0.1)."""
+    found = [s for s in sockets_on(report, port, proto) if s["address"] == address]
+    check(len(found) == 1, f"{proto} {address} port {port}: one socket listed ({len(found)})")
     return found[0]
+
+
+def ipv6_loopback():
+    """Whether this host can bind ::1."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
 
 
 def wait_held(port, kind=socket.SOCK_STREAM, limit=10.0):
@@ -639,6 +651,10 @@ def case_scan_portguard():
         u = one_socket(report, udp_port, "udp")
         check(t["verdict"] == "exclusive" and t["how"] == "read", "secure_acceptor: exclusive (read)")
         check(u["verdict"] == "exclusive" and u["how"] == "read", "exclusive_bind UDP: exclusive (read)")
+        if socket.has_ipv6 and ipv6_loopback():
+            for port, proto in ((tcp_port, "tcp"), (udp_port, "udp")):
+                g = one_socket(report, port, proto, "::1")
+                check(g["verdict"] == "exclusive", f"{proto}: the guard on [::1] is listed, exclusive")
         c = one_socket(report, control, "udp")
         check(c["verdict"] == "hijackable" and "any_user" in c["by"],
               "control: a SO_REUSEADDR UDP socket is hijackable by any user")
@@ -702,7 +718,7 @@ def case_scan_prometheus():
               and mine[0].labels["by"] == "any_user" and mine[0].value == 1,
               "the SO_REUSEADDR socket: verdict hijackable, by any_user")
         ctl = [x for x in samples if x.labels["port"] == str(closed_port)
-               and x.labels["proto"] == "udp"]
+               and x.labels["proto"] == "udp" and x.labels["address"] == "127.0.0.1"]
         check(len(ctl) == 1 and ctl[0].labels["verdict"] == "exclusive",
               "control: the portguard socket is exclusive")
         per_verdict = {x.labels["verdict"]: x.value for x in families["portguard_sockets"][1]}

@@ -46,7 +46,6 @@ namespace utf = boost::unit_test;
 using tcp = net::ip::tcp;
 using udp = net::ip::udp;
 using portguard::exclusivity;
-using portguard::other_family;
 
 constexpr bool on_linux = BOOST_OS_LINUX != 0;
 
@@ -124,7 +123,7 @@ struct tcp_defender
   portguard::secure_acceptor secure{ctx};
   tcp::acceptor* bound = nullptr;
 
-  tcp_defender(path how, where w, other_family family = other_family::guard)
+  tcp_defender(path how, where w, portguard::other_family family = portguard::other_family::guard)
   {
     const tcp::endpoint endpoint(address_of(w), 0);
     const bool v6_only = w == where::v6_any_v6_only;
@@ -381,7 +380,7 @@ boost::test_tools::assertion_result resolver_tries_ipv6_first(utf::test_unit_id 
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(other_family_suite)
+BOOST_AUTO_TEST_SUITE(other_family)
 
 BOOST_TEST_DECORATOR(*utf::precondition(needs_ipv6))
 BOOST_DATA_TEST_CASE(cross_family_rival_refused_beside_its_control, bdata::make(cross_cells()),
@@ -466,7 +465,7 @@ BOOST_AUTO_TEST_CASE(taken_other_family_fails_closed, *utf::precondition(needs_u
 BOOST_AUTO_TEST_CASE(leave_open_is_an_explicit_choice, *utf::precondition(needs_ipv6))
 {
   tcp_defender open_side(path::canonical_four_steps, where::v4_loopback,
-      other_family::leave_open);
+      portguard::other_family::leave_open);
   BOOST_TEST(!open_side.secure.guards_other_family());
   BOOST_TEST(!open_side.secure.is_exclusive(), "the other family is free for anyone");
   const outcome o = attempt(

@@ -98,12 +98,17 @@ public:
     using executor_type = graceful_close_state::executor_type;
     using allocator_type = graceful_close_state::allocator_type;
 
-    explicit step_handler(graceful_close_state* state) noexcept : state_(state)
+    explicit step_handler(graceful_close_state* state) noexcept
+      : state_(state), executor_(state->executor_),
+        allocator_(net::get_associated_allocator(state->handler_))
     {
       ++state_->refs_;
     }
 
-    step_handler(step_handler&& other) noexcept : state_(other.state_)
+    // The executor and allocator are copies, so a moved-from handler still
+    // answers for them (an executor may ask after the move).
+    step_handler(step_handler&& other) noexcept
+      : state_(other.state_), executor_(other.executor_), allocator_(other.allocator_)
     {
       other.state_ = nullptr;
     }
@@ -127,15 +132,14 @@ public:
       state->release(true);
     }
 
-    executor_type get_executor() const noexcept { return state_->executor_; }
+    executor_type get_executor() const noexcept { return executor_; }
 
-    allocator_type get_allocator() const noexcept
-    {
-      return net::get_associated_allocator(state_->handler_);
-    }
+    allocator_type get_allocator() const noexcept { return allocator_; }
 
   private:
     graceful_close_state* state_;
+    executor_type executor_;
+    allocator_type allocator_;
   };
 
   struct start_step

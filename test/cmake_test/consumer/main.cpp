@@ -59,6 +59,7 @@ int main()
   portguard::make_exclusive(plain);
   plain.bind({loopback, 0});
   plain.listen();
+  portguard::guard_other_family(plain); // the same port on IPv6
   check(portguard::is_exclusive(plain), "make_exclusive on a tcp::acceptor");
 
   // UDP: exclusive_bind opens, makes exclusive and binds.
