@@ -16,6 +16,8 @@
 #include <memory>
 #include <vector>
 
+#include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -161,6 +163,106 @@ void bench_is_exclusive(const schedule& plan)
       plan.per_round, plan.slices);
   print_rates(contenders, run_rounds(contenders, plan));
   std::printf("}\n");
+}
+
+namespace {
+
+/// A port whose server side has a TIME_WAIT entry: a server accepted one
+/// connection and closed it first.
+unsigned short port_with_time_wait(net::io_context& ctx)
+{
+  tcp::acceptor server(ctx, loopback_any_port);
+  tcp::socket client(ctx), served(ctx);
+  client.connect(server.local_endpoint());
+  server.accept(served);
+  served.close();
+  char byte;
+  boost::system::error_code ec;
+  client.read_some(net::buffer(&byte, 1), ec); // the server's FIN
+  client.close();
+  const unsigned short port = server.local_endpoint().port();
+  server.close();
+  return port;
+}
+
+template <typename Acceptor>
+elapsed timed_setup_on(net::io_context& ctx, unsigned short port, long cycles)
+{
+  const tcp::endpoint endpoint(net::ip::address_v4::loopback(), port);
+  const stopwatch watch;
+  for (long i = 0; i < cycles; ++i)
+  {
+    Acceptor acceptor(ctx, endpoint);
+    acceptor.close();
+  }
+  return watch.stop();
+}
+
+} // namespace
+
+void bench_setup_time_wait(const schedule& plan)
+{
+  net::io_context ctx;
+  const unsigned short port = port_with_time_wait(ctx);
+  std::vector<contender> contenders{
+    {"asio", [&](long n) { return timed_setup_on<tcp::acceptor>(ctx, port, n); }},
+    {"portguard", [&](long n) { return timed_setup_on<portguard::secure_acceptor>(ctx, port, n); }},
+  };
+  std::printf("{\"bench\": \"setup_time_wait\", \"cycles\": %ld, \"slices\": %d, \"rates\": ",
+      plan.per_round, plan.slices);
+  print_rates(contenders, run_rounds(contenders, plan));
+  std::printf("}\n");
+}
+
+void bench_is_exclusive_free(const schedule& plan)
+{
+  net::io_context ctx;
+  tcp::acceptor plain(ctx, loopback_any_port);
+  tcp::acceptor bound(ctx);
+  portguard::exclusive_bind(bound, loopback_any_port);
+  bound.listen();
+  std::vector<contender> contenders{
+    {"asio", [&](long n) { return timed_calls([&] { return asio_is_exclusive(plain); }, n); }},
+    {"portguard", [&](long n) { return timed_calls([&] { return portguard::is_exclusive(bound); }, n); }},
+  };
+  std::printf("{\"bench\": \"is_exclusive_free\", \"calls\": %ld, \"slices\": %d, \"rates\": ",
+      plan.per_round, plan.slices);
+  print_rates(contenders, run_rounds(contenders, plan));
+  std::printf("}\n");
+}
+
+void crowd_the_host(long count)
+{
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max)
+  {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // Fixed ports on 127.0.0.2, below the ephemeral range, so the crowd does
+  // not use up the ports a bind to port 0 draws from; a port someone else
+  // holds is skipped (bounded).
+  long made = 0;
+  for (long i = 0; made < count && i < 4 * count + 1000; ++i)
+  {
+    const bool datagram = made % 4 == 0;
+    const int s = ::socket(AF_INET, datagram ? SOCK_DGRAM : SOCK_STREAM, 0);
+    if (s < 0)
+      throw std::runtime_error("crowd: socket() failed after " + std::to_string(made));
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    local.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+    local.sin_port = htons(static_cast<std::uint16_t>(10000 + i % 20000));
+    if (::bind(s, reinterpret_cast<const sockaddr*>(&local), sizeof(local)) != 0
+        || (made % 4 == 1 && ::listen(s, 1) != 0))
+    {
+      ::close(s);
+      continue;
+    }
+    ++made;
+  } // the descriptors stay open until the process exits
+  if (made < count)
+    throw std::runtime_error("crowd: only " + std::to_string(made) + " sockets bound");
 }
 
 // Counting runs: the work alone, N times, for strace -c. The driver runs two

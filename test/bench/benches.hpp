@@ -25,6 +25,20 @@ void bench_setup(const schedule& plan);
 /// secure_acceptor::is_exclusive() against the same check in plain Asio.
 void bench_is_exclusive(const schedule& plan);
 
+/// Setup cycles on a port that has a TIME_WAIT entry of a previous
+/// instance (the restart case: the bind needs SO_REUSEADDR, so portguard
+/// reads the socket table).
+void bench_setup_time_wait(const schedule& plan);
+
+/// The free portguard::is_exclusive() on an acceptor portguard did not bind
+/// itself (no proof: the table's bound sockets are read) against the same
+/// check in plain Asio.
+void bench_is_exclusive_free(const schedule& plan);
+
+/// Opens `count` unrelated sockets (UDP, TCP listening, TCP bound and not
+/// listening, on loopback) held until the process exits: the crowded host.
+void crowd_the_host(long count);
+
 /// The work alone, n times, for counting system calls under strace.
 int count_run(const std::string& what, const std::string& impl, long n);
 

@@ -65,6 +65,9 @@ void usage()
       "usage: portguard_bench accept [--connections N] [--rounds R] [--slices S] [--window W]\n"
       "       portguard_bench setup [--cycles N] [--rounds R] [--slices S]\n"
       "       portguard_bench is_exclusive [--calls N] [--rounds R] [--slices S]\n"
+      "       portguard_bench setup_time_wait [--cycles N] [--rounds R] [--slices S]\n"
+      "       portguard_bench is_exclusive_free [--calls N] [--rounds R] [--slices S]\n"
+      "       (each of these also takes --crowd N: N unrelated sockets held meanwhile)\n"
       "       portguard_bench count-setup|count-is_exclusive asio|portguard N\n"
       "       portguard_bench hold asio|portguard\n");
 }
@@ -88,12 +91,21 @@ int main(int argc, char** argv)
       return schedule{int(option(begin, end, "--rounds", rounds)),
           option(begin, end, count_name, count), int(option(begin, end, "--slices", slices))};
     };
+    long crowd = 0;
+    for (char** p = begin; p + 1 < end; ++p)
+      if (std::strcmp(*p, "--crowd") == 0)
+        crowd = option(begin, end, "--crowd", 1);
+    pg_bench::crowd_the_host(crowd);
     if (what == "accept")
       pg_bench::bench_accept(plan("--connections", 20000, 5, 10), int(option(begin, end, "--window", 32)));
     else if (what == "setup")
       pg_bench::bench_setup(plan("--cycles", 20000, 10, 10));
     else if (what == "is_exclusive")
       pg_bench::bench_is_exclusive(plan("--calls", 100000, 10, 10));
+    else if (what == "setup_time_wait")
+      pg_bench::bench_setup_time_wait(plan("--cycles", 400, 6, 4));
+    else if (what == "is_exclusive_free")
+      pg_bench::bench_is_exclusive_free(plan("--calls", 400, 6, 4));
     else if (what == "hold" && argc == 3)
       return pg_bench::hold(argv[2]);
     else if ((what == "count-setup" || what == "count-is_exclusive") && argc == 4)

@@ -175,6 +175,36 @@ def bench_is_exclusive(bench, args):
     return result
 
 
+# --- 6: the truth check, on an empty and on a crowded host -------------------------
+
+CROWD = 10000  # unrelated bound sockets (UDP, TCP listening, TCP bound) held meanwhile
+
+CROWD_CASES = (
+    # (bench, what, count option, count, goal in microseconds or None)
+    ("setup", "setup, no conflict", "--cycles", 4000, None),
+    ("setup_time_wait", "setup beside a TIME_WAIT entry", "--cycles", 60, 1000.0),
+    ("is_exclusive", "secure_acceptor::is_exclusive()", "--calls", 4000, 300.0),
+    ("is_exclusive_free", "is_exclusive(socket), no bind proof", "--calls", 60, 300.0),
+)
+
+
+def bench_crowd(bench, args):
+    """Microseconds per operation for both contenders, empty host and crowded."""
+    result = {"crowd": CROWD}
+    for name, _, count_option, count, _ in CROWD_CASES:
+        figure = {}
+        for crowd in (0, CROWD):
+            command = [bench, name, count_option, str(count), "--rounds", "4", "--slices", "4"]
+            if crowd:
+                command += ["--crowd", str(crowd)]
+            rates = run_json(command)["rates"]
+            figure["crowded" if crowd else "empty"] = {
+                impl: summary([1e6 / r for r in rates[impl]["wall"]])
+                for impl in ("asio", "portguard")}
+        result[name] = figure
+    return result
+
+
 # --- 4: portguard-probe ----------------------------------------------------------
 
 def find_probe(build_dir):
@@ -354,6 +384,23 @@ def table(results):
     row("5 compile, preprocessed lines", "%d" % lines["asio"], "%d" % lines["portguard"],
         "%.4f" % (lines["portguard"] / lines["asio"]), "", "")
 
+    cr = results.get("crowd")
+    if cr:
+        for name, what, _, _, goal in CROWD_CASES:
+            f = cr[name]
+            for host in ("empty", "crowded"):
+                a, p = f[host]["asio"]["median"], f[host]["portguard"]["median"]
+                label = "6 %s, %s host, us" % (what, "empty" if host == "empty"
+                                               else "%d-socket" % cr["crowd"])
+                judged = goal is not None
+                row(label, "%.1f" % a, "%.1f" % p, "%.2f" % (p / a),
+                    "< %g us" % goal if judged else "",
+                    ("met" if p < goal else "MISSED (%.1fx)" % (p / goal)) if judged else "")
+            grow = f["crowded"]["portguard"]["median"] / f["empty"]["portguard"]["median"]
+            row("6 %s, portguard crowded / empty" % what, "", "%.2f" % grow, "",
+                "<= 1.5" if name == "setup" else "",
+                ("met" if grow <= 1.5 else "MISSED") if name == "setup" else "")
+
     header = ("figure", "plain Asio", "portguard", "ratio pg/Asio [min-max]", "goal", "verdict")
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     lines = []
@@ -381,6 +428,7 @@ def main():
     steps = (("accept", lambda: bench_accept(bench, args)),
              ("setup", lambda: bench_setup(bench, args)),
              ("is_exclusive", lambda: bench_is_exclusive(bench, args)),
+             ("crowd", lambda: bench_crowd(bench, args)),
              ("probe", lambda: bench_probe(
                  bench, None if args.no_probe else find_probe(args.build_dir))),
              ("compile", lambda: bench_compile(args.build_dir)))

@@ -89,6 +89,37 @@ struct diag_request
 static_assert(offsetof(diag_request, filter) == NLMSG_LENGTH(sizeof(inet_diag_req_v2)),
     "the bytecode attribute follows the request without padding");
 
+/// The older TCPDIAG_GETSOCK request: the kernel answers it for both
+/// address families in one walk of its tables (the by-family request walks
+/// them once per family), with the same states, filter and replies.
+struct diag_request_both_families
+{
+  nlmsghdr header;
+  inet_diag_req body;
+  rtattr filter;
+  inet_diag_bc_op ops[4];
+};
+static_assert(offsetof(diag_request_both_families, filter) == NLMSG_LENGTH(sizeof(inet_diag_req)),
+    "the bytecode attribute follows the request without padding");
+
+/// Fills a request's port filter (none for port 0) and length.
+template <typename Request>
+void set_port_filter(Request& request, unsigned short port)
+{
+  if (port != 0)
+  {
+    request.header.nlmsg_len = sizeof(request);
+    request.filter.rta_type = INET_DIAG_REQ_BYTECODE;
+    request.filter.rta_len = RTA_LENGTH(sizeof(request.ops));
+    request.ops[0] = {INET_DIAG_BC_S_GE, 8, 20};
+    request.ops[1] = {0, 0, port};
+    request.ops[2] = {INET_DIAG_BC_S_LE, 8, 12};
+    request.ops[3] = {0, 0, port};
+  }
+  else
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(request.body));
+}
+
 inline net::ip::address diag_address(int family, const std::uint32_t (&words)[4])
 {
   if (family == AF_INET)
@@ -103,7 +134,8 @@ inline net::ip::address diag_address(int family, const std::uint32_t (&words)[4]
 }
 
 /// One dump: every socket of `family`/`protocol` in `states` (a bit mask
-/// of TCP states), on `port` (0: every port), appended to `out`.
+/// of TCP states), on `port` (0: every port), appended to `out`. For TCP,
+/// `family` AF_UNSPEC asks for both families in one walk.
 inline void diag_dump(int family, int protocol, std::uint32_t states,
     unsigned short port, std::vector<port_holder>& out, error_code& ec)
 {
@@ -113,31 +145,35 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
     ec = last_socket_error();
     return;
   }
+  const bool both_families = family == AF_UNSPEC && protocol == IPPROTO_TCP;
   diag_request request;
+  diag_request_both_families request_both;
   std::memset(&request, 0, sizeof(request));
-  request.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-  request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  request.header.nlmsg_seq = 1;
-  request.body.sdiag_family = static_cast<std::uint8_t>(family);
-  request.body.sdiag_protocol = static_cast<std::uint8_t>(protocol);
-  request.body.idiag_states = states;
-  if (port != 0)
+  std::memset(&request_both, 0, sizeof(request_both));
+  nlmsghdr* header = &request.header;
+  if (both_families)
   {
-    request.header.nlmsg_len = sizeof(request);
-    request.filter.rta_type = INET_DIAG_REQ_BYTECODE;
-    request.filter.rta_len = RTA_LENGTH(sizeof(request.ops));
-    request.ops[0] = {INET_DIAG_BC_S_GE, 8, 20};
-    request.ops[1] = {0, 0, port};
-    request.ops[2] = {INET_DIAG_BC_S_LE, 8, 12};
-    request.ops[3] = {0, 0, port};
+    header = &request_both.header;
+    request_both.header.nlmsg_type = TCPDIAG_GETSOCK;
+    request_both.body.idiag_states = states;
+    set_port_filter(request_both, port);
   }
   else
-    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(inet_diag_req_v2));
+  {
+    request.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    request.body.sdiag_family = static_cast<std::uint8_t>(family);
+    request.body.sdiag_protocol = static_cast<std::uint8_t>(protocol);
+    request.body.idiag_states = states;
+    set_port_filter(request, port);
+  }
+  header->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  header->nlmsg_seq = 1;
+  const std::uint16_t reply_type = header->nlmsg_type;
 
   sockaddr_nl kernel;
   std::memset(&kernel, 0, sizeof(kernel));
   kernel.nl_family = AF_NETLINK;
-  if (::sendto(nl.get(), &request, request.header.nlmsg_len, 0,
+  if (::sendto(nl.get(), header, header->nlmsg_len, 0,
           reinterpret_cast<const sockaddr*>(&kernel), sizeof(kernel)) < 0)
   {
     ec = last_socket_error();
@@ -175,7 +211,7 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
             net::error::get_system_category());
         return;
       }
-      if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+      if (h->nlmsg_type != reply_type)
         continue;
       const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
       port_holder holder;
@@ -249,6 +285,18 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
   std::uint32_t states = udp ? 0xffffffffu : (1u << tcp_state_listen);
   if (!udp && scope == holder_scope::all)
     states |= 1u << tcp_state_bound_inactive;
+  if (!udp)
+  {
+    // Both families in one walk; where the kernel refuses the older
+    // request, one walk per family.
+    diag_dump(AF_UNSPEC, IPPROTO_TCP, states, port, out.sockets, ec);
+    if (!ec)
+    {
+      out.complete = scope == holder_scope::listeners || table_lists_bound_sockets();
+      return;
+    }
+    out.sockets.clear();
+  }
   for (int family : {AF_INET, AF_INET6})
   {
     diag_dump(family, udp ? IPPROTO_UDP : IPPROTO_TCP, states, port, out.sockets, ec);
