@@ -293,7 +293,11 @@ const attempt* strongest_winner(const std::vector<attempt>& attempts)
   auto rank = [&](const attempt& a) {
     const auto option_index = std::find(options.begin(), options.end(), a.r.option)
         - options.begin();
-    return std::make_tuple(alarm(a.who), option_index, static_cast<int>(a.r.role));
+    // A rival on the port itself before one on the other family's port:
+    // the first takes the server's own clients, the second those that try
+    // the other family first.
+    return std::make_tuple(is_cross_family(a.r), alarm(a.who), option_index,
+        static_cast<int>(a.r.role));
   };
   const attempt* best = nullptr;
   for (const attempt& a : attempts)

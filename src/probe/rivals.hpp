@@ -103,8 +103,9 @@ std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who,
 /// The identities this platform can try, in order.
 std::vector<identity> identities();
 
-/// The most alarming winner, or nullptr if no rival won: another user over
-/// this user, then the fewest options, then the address nearest the target.
+/// The most alarming winner, or nullptr if no rival won: a rival on the
+/// target's own port over a cross-family one, then another user over this
+/// user, then the fewest options, then the address nearest the target.
 const attempt* strongest_winner(const std::vector<attempt>& attempts);
 
 /// Whether a plain bind of the endpoint fails because something holds it.

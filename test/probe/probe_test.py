@@ -83,15 +83,31 @@ def audit_json(proto, endpoint):
 def check_attempts(attempts):
     check(len(attempts) > 0, f"{len(attempts)} attempts reported")
     for a in attempts:
-        assert set(a) == {"identity", "options", "address", "port", "role", "outcome",
-                          "error", "message", "reason"}, a
-        assert a["outcome"] in ("won", "refused", "skipped"), a
-        assert (a["error"] is not None) == (a["outcome"] == "refused") or a["outcome"] == "skipped", a
-        assert (a["reason"] is not None) == (a["outcome"] == "skipped"), a
+        if not (set(a) == {"identity", "options", "address", "port", "role", "outcome",
+                           "error", "message", "reason"}
+                and a["outcome"] in ("won", "refused", "skipped")
+                and a["role"] in ROLES
+                and ((a["error"] is not None) == (a["outcome"] == "refused")
+                     or a["outcome"] == "skipped")
+                and (a["reason"] is not None) == (a["outcome"] == "skipped")):
+            raise Failure(f"attempt does not match the documented schema: {a}")
+
+
+ROLES = ("exact", "wildcard", "loopback", "v4-mapped", "dual-stack", "other-family")
+
+
+def same_family(attempts):
+    """The rivals on the target's own port (not the other address family's)."""
+    return [a for a in attempts if a["role"] != "other-family"]
+
+
+def cross_family(attempts):
+    return [a for a in attempts if a["role"] == "other-family"]
 
 
 def winners(report, identity):
-    return [a for a in report["attempts"]
+    """The same-family rivals of `identity` that won."""
+    return [a for a in same_family(report["attempts"])
             if a["identity"] == identity and a["outcome"] == "won"]
 
 
@@ -100,8 +116,9 @@ def by_identity(report, identity):
 
 
 def check_nobody(report, should_win, option=None):
-    """As root, user nobody must (or must not) win; otherwise it is skipped."""
-    mine = by_identity(report, "nobody")
+    """As root, user nobody must (or must not) win on the target's own port;
+    otherwise it is skipped."""
+    mine = same_family(by_identity(report, "nobody"))
     if not IS_ROOT:
         check(all(a["outcome"] == "skipped" and "not root" in a["reason"] for a in mine),
               "not root: every nobody rival is reported skipped with the reason")
@@ -195,17 +212,45 @@ def free_port(kind=socket.SOCK_STREAM):
 
 # -- Cases ---------------------------------------------------------------------
 
+def check_cross_family_free(code, report, free):
+    """The other family's port `free` ("[::1]:P") is free: with that family
+    on this host, a cross-family rival wins and the verdict says so; without
+    it, every cross-family rival is skipped."""
+    cross = cross_family(report["attempts"])
+    check(cross, f"{len(cross)} cross-family rivals tried")
+    v = report["verdict"]["cross_family"]
+    if not has_ipv6():
+        check(all(a["outcome"] == "skipped" for a in cross) and not v["hijackable"],
+              "no IPv6 on this host: the cross-family rivals are skipped")
+        return
+    check(code == 1 and report["verdict"]["hijackable"], "exit 1: hijackable through "
+          f"the other address family ({code})")
+    check(v["hijackable"] and free in v["free"], f"verdict.cross_family names {free} free")
+    same = [a for a in cross if a["identity"] == "same-process" and a["outcome"] == "won"]
+    check(any(a["options"] == "none" for a in same), "a plain same-user rival binds it")
+    nobody = [a for a in cross if a["identity"] == "nobody"]
+    if IS_ROOT:
+        check(any(a["outcome"] == "won" and a["options"] == "none" for a in nobody),
+              "user nobody binds it with no options")
+
+
 def case_http_server():
-    """Python's http.server (SO_REUSEADDR, listening): no rival can bind."""
+    """Python's http.server (SO_REUSEADDR, listening): no rival binds its own
+    port; [::1] beside it is free, so the audit calls it hijackable."""
     with python_server(HTTP_SERVER.format(host="127.0.0.1", v6=False)) as port:
         code, report = audit_json("tcp", f"127.0.0.1:{port}")
-        check(code == 0, "exit 0: a listening TCP socket is not hijackable on Linux")
         check(report["held_because"] == "EADDRINUSE", "held: a plain bind fails with EADDRINUSE")
-        check(not winners(report, "same-process"), "no same-user rival wins")
+        check(not winners(report, "same-process"), "no same-user rival wins on 127.0.0.1")
         check_nobody(report, should_win=False)
+        check_cross_family_free(code, report, f"[::1]:{port}")
         check(report["elapsed_ms"] < 2000, f"one audit took {report['elapsed_ms']} ms")
         code, out, _ = run_probe("tcp", f"127.0.0.1:{port}")
-        check(code == 0 and "verdict: not hijackable" in out, "table output ends with the verdict")
+        line = f"[::1]:{port} free: a client trying IPv6 first reaches whoever binds it"
+        if has_ipv6():
+            check(code == 1 and "verdict: HIJACKABLE" in out and line in out,
+                  "the table's verdict says HIJACKABLE with the cross-family line")
+        else:
+            check(code == 0 and "verdict: not hijackable" in out, "table output ends with the verdict")
     # Control: the same rivals win against a listener that allows port sharing.
     with raw_socket("SOCK_STREAM", ["SO_REUSEPORT"], listen=True) as port:
         code, report = audit_json("tcp", f"127.0.0.1:{port}")
@@ -218,9 +263,12 @@ def case_http_server_v6():
         raise Skip("IPv6 loopback is not available")
     with python_server(HTTP_SERVER.format(host="::1", v6=True)) as port:
         code, report = audit_json("tcp", f"[::1]:{port}")
-        check(code == 0, "exit 0 for http.server on [::1]")
+        check(not winners(report, "same-process"), "no same-user rival wins on [::1]")
         check(report["target"]["address"] == "::1", "the IPv6 target is reported")
         check_nobody(report, should_win=False)
+        check(code == 1 and report["verdict"]["cross_family"]["hijackable"]
+              and f"127.0.0.1:{port}" in report["verdict"]["cross_family"]["free"],
+              "127.0.0.1 beside it is free: hijackable through IPv4")
 
 
 def case_udp_reuseaddr():
@@ -246,7 +294,7 @@ def case_tcp_reuseport():
         check(code == 1, "exit 1: hijackable")
         won = winners(report, "same-process")
         check(won and all(a["options"] in ("reuse_port", "both") for a in won),
-              "only rivals with SO_REUSEPORT win")
+              "only rivals with SO_REUSEPORT win on its own port")
         check_nobody(report, should_win=False)
 
 
@@ -288,8 +336,84 @@ def case_portguard_wildcard():
         code, report = audit_json("tcp", f"0.0.0.0:{port}")
         check(code == 0, "exit 0 for a portguard server on the wildcard")
         roles = {a["role"] for a in report["attempts"]}
-        check({"exact", "loopback", "v4-mapped", "dual-stack"} <= roles,
-              "rivals tried the loopback, v4-mapped and dual-stack addresses")
+        check({"exact", "loopback", "v4-mapped", "dual-stack", "other-family"} <= roles,
+              "rivals tried the loopback, v4-mapped, dual-stack and other-family addresses")
+        cross = {a["address"] for a in cross_family(report["attempts"])}
+        check(cross == {"::1", "::"}, f"cross-family rivals on ::1 and :: ({sorted(cross)})")
+        check(report["verdict"]["cross_family"] == {"hijackable": False, "free": [], "lines": []},
+              "verdict.cross_family: nothing free")
+
+
+@contextlib.contextmanager
+def example_listener(address):
+    """portguard's async_listener example (secure_acceptor, Beast's listener
+    code) on address, port 0; yields the port."""
+    if not args.example:
+        raise Skip("the async_listener example is not built (PORTGUARD_BUILD_EXAMPLES=OFF)")
+    p = subprocess.Popen([args.example, address, "0"], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        # "listening on 127.0.0.1:41234 (exclusive)"
+        if not line.startswith("listening on "):
+            raise Failure(f"async_listener did not start: {line!r} {p.stderr.read()!r}")
+        endpoint = line.split()[2]
+        check(line.rstrip().endswith("(exclusive)"), f"async_listener says: {line.strip()}")
+        yield int(endpoint.rsplit(":", 1)[1])
+    finally:
+        p.kill()
+        p.wait(timeout=10)
+
+
+def case_cross_family_control():
+    """Plain servers on 127.0.0.1 (TCP and UDP, Python): [::1] beside them is
+    free, so the audit says hijackable through the other family."""
+    if not has_ipv6():
+        raise Skip("IPv6 loopback is not available: there is no other family to take")
+    with raw_socket("SOCK_STREAM", [], listen=True) as port:
+        code, report = audit_json("tcp", f"127.0.0.1:{port}")
+        check(not [a for a in same_family(report["attempts"]) if a["outcome"] == "won"],
+              "control: no rival takes 127.0.0.1's own port")
+        check_cross_family_free(code, report, f"[::1]:{port}")
+        check(f"[::1]:{port} free: a client trying IPv6 first reaches whoever binds it"
+              in report["verdict"]["cross_family"]["lines"], "the JSON carries the line")
+    with raw_socket("SOCK_DGRAM", []) as port:
+        code, report = audit_json("udp", f"127.0.0.1:{port}")
+        check_cross_family_free(code, report, f"[::1]:{port}")
+
+
+def case_cross_family_portguard():
+    """portguard servers (the async_listener example on 127.0.0.1, 0.0.0.0
+    and [::1]; exclusive_bind UDP): every cross-family rival is refused."""
+    if not has_ipv6():
+        raise Skip("IPv6 loopback is not available: there is no other family to take")
+    for address, target, expected in (("127.0.0.1", "127.0.0.1", {"::1", "::"}),
+                                      ("0.0.0.0", "0.0.0.0", {"::1", "::"}),
+                                      ("::1", "[::1]", {"127.0.0.1", "0.0.0.0"})):
+        with example_listener(address) as port:
+            code, report = audit_json("tcp", f"{target}:{port}")
+            cross = cross_family(report["attempts"])
+            check({a["address"] for a in cross} == expected,
+                  f"{target}: cross-family rivals on {sorted(expected)}")
+            for who in ("same-process", "nobody"):
+                mine = [a for a in cross if a["identity"] == who]
+                if who == "nobody" and not IS_ROOT:
+                    check(all(a["outcome"] == "skipped" for a in mine), "not root: nobody skipped")
+                    continue
+                check(mine and all(a["outcome"] == "refused" for a in mine),
+                      f"{target}: every {who} cross-family rival refused")
+            check(code == 0 and not report["verdict"]["cross_family"]["hijackable"],
+                  f"exit 0: the async_listener example on {target} is not hijackable")
+            code, out, _ = run_probe("tcp", f"{target}:{port}")
+            check(code == 0 and "cross-family rivals refused" in out,
+                  "the table says the other family's port is held too")
+    with holder("udp") as port:
+        code, report = audit_json("udp", f"127.0.0.1:{port}")
+        cross = cross_family(report["attempts"])
+        check(cross and all(a["outcome"] in ("refused", "skipped") for a in cross)
+              and any(a["outcome"] == "refused" for a in cross),
+              "exclusive_bind UDP: cross-family rivals refused")
+        check(code == 0, "exit 0 for exclusive_bind UDP on 127.0.0.1")
 
 
 def case_localhost_name():
@@ -394,7 +518,9 @@ def case_matrix():
     check(report["identities"] == ["same-process", "child-process", "nobody"],
           "identities listed")
     rows = {d["name"]: d for d in report["defenders"]}
-    check(len(rows) == 10, "ten defenders")
+    check(len(rows) == 10 + len(CROSS_ROWS), f"{10 + len(CROSS_ROWS)} defenders")
+    check([d["name"] for d in report["defenders"] if d["rivals"] == "other-family"]
+          == list(CROSS_ROWS), "the cross-family rows, in order, after the ten others")
 
     def verdict(name, identity):
         row = rows[name]
@@ -427,13 +553,59 @@ def case_matrix():
         check(v["skipped"] and "not root" in v["skipped"], "nobody skipped: not root")
     v = verdict("tcp::acceptor(ctx, endpoint)", "same-process")
     check(not v["hijacked"], "Asio's listening acceptor holds on Linux")
+    check_cross_rows(rows)
 
     code, out, _ = run_probe("--matrix", "--markdown")
     table = [l for l in out.splitlines() if l.startswith("|")]
-    check(code == 0 and len(table) == 12, "--markdown prints a header, a rule and ten rows")
+    check(code == 0 and len(table) == 12 + len(CROSS_ROWS),
+          f"--markdown prints a header, a rule and {10 + len(CROSS_ROWS)} rows")
+    check(any("on [::1]" in l and "HIJACKED by none @ 127.0.0.1" in l for l in table)
+          or not has_ipv6(), "the Markdown shows plain Asio on [::1] hijacked from 127.0.0.1")
     code, out, _ = run_probe("--matrix")
     check(code == 0 and "every portguard defender held its port" in out,
           "the table ends with the summary")
+
+
+# The cross-family rows: name -> (library, the rivals' addresses).
+CROSS_ROWS = {
+    "tcp::acceptor(ctx, endpoint) on 0.0.0.0": ("asio", {"::1", "::"}),
+    "tcp::acceptor(ctx, endpoint) on 127.0.0.1": ("asio", {"::1", "::"}),
+    "tcp::acceptor(ctx, endpoint) on [::1]": ("asio", {"127.0.0.1", "0.0.0.0"}),
+    "udp::socket on 127.0.0.1": ("asio", {"::1", "::"}),
+    "secure_acceptor(ctx, endpoint) on 0.0.0.0": ("portguard", {"::1", "::"}),
+    "secure_acceptor(ctx, endpoint) on 127.0.0.1": ("portguard", {"::1", "::"}),
+    "secure_acceptor(ctx, endpoint) on [::1]": ("portguard", {"127.0.0.1", "0.0.0.0"}),
+    "exclusive_bind(udp::socket) on 127.0.0.1": ("portguard", {"::1", "::"}),
+}
+
+
+def check_cross_rows(rows):
+    """Plain Asio falls to a plain rival on the other family; portguard holds."""
+    ipv6 = has_ipv6()
+    for name, (library, addresses) in CROSS_ROWS.items():
+        row = rows[name]
+        check(row["library"] == library and row["rivals"] == "other-family",
+              f"{name}: {library}, other-family rivals")
+        if row["unavailable"]:
+            check(not ipv6 and row["skipped"], f"{name}: skipped, the host has no IPv6")
+            continue
+        check(row["skipped"] is None, f"{name}: set up")
+        check({a["address"] for a in row["attempts"]} == addresses
+              and all(a["role"] == "other-family" for a in row["attempts"]),
+              f"{name}: only rivals on {sorted(addresses)}")
+        for v in row["verdicts"]:
+            if v["identity"] == "nobody" and not IS_ROOT:
+                check(v["skipped"] and "not root" in v["skipped"], f"{name}: nobody skipped, not root")
+                continue
+            if not ipv6:
+                continue  # the IPv6 rivals are skipped: nothing to win or refuse
+            if library == "asio":
+                check(v["hijacked"] and v["strongest"]["options"] == "none",
+                      f"{name}: hijacked by a plain {v['identity']} rival on the other family")
+            else:
+                check(not v["hijacked"] and v["counts"]["refused"] > 0
+                      and v["counts"]["won"] == 0,
+                      f"{name}: every {v['identity']} cross-family rival refused")
 
 
 # -- scan ----------------------------------------------------------------------
@@ -784,7 +956,8 @@ def case_audit_owner_uid():
               "the owner's uid is read from the table and tried")
         check(report["verdict"]["strongest"]["identity"] == "owner", "the owner rival won")
         code, report = audit_json("tcp", f"127.0.0.1:{control}")
-        check(code == 0, "control: a plain listener of daemon is not hijackable")
+        check(not [a for a in same_family(report["attempts"]) if a["outcome"] == "won"],
+              "control: no rival takes the own port of a plain listener of daemon")
 
 
 def case_audit_not_root_owner():
@@ -805,8 +978,8 @@ def case_audit_time_wait():
     port = listener.getsockname()[1]
     client = socket.create_connection(("127.0.0.1", port), timeout=5)
     accepted, _ = listener.accept()
-    code, _, _ = run_probe("tcp", f"127.0.0.1:{port}")
-    check(code == 0, "control: the live listener is held and not hijackable")
+    code, out, _ = run_probe("tcp", f"127.0.0.1:{port}")
+    check(code in (0, 1) and "is held" in out, "control: the live listener is held and audited")
     accepted.close()  # the server side closes first: its end enters TIME_WAIT
     time.sleep(0.1)
     client.close()
@@ -834,6 +1007,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--probe", required=True)
     parser.add_argument("--holder", required=True)
+    parser.add_argument("--example", default="",
+                        help="portguard_example_async_listener, when examples are built")
     parser.add_argument("case", choices=sorted(CASES))
     args = parser.parse_args()
     try:
