@@ -161,19 +161,37 @@ srv.serve_forever()
 
 RAW_SOCKET = """
 import socket, time
-s = socket.socket(socket.AF_INET, socket.{kind})
-{options}
-s.bind(('127.0.0.1', 0))
-{listen}
+for attempt in range(20):
+    s = socket.socket(socket.AF_INET, socket.{kind})
+    {options}
+    s.bind(('127.0.0.1', 0))
+    {listen}
+    if not {sibling}:
+        break
+    # The same port on [::1] too, as a server that guards both families.
+    t = socket.socket(socket.AF_INET6, socket.{kind})
+    t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    try:
+        t.bind(('::1', s.getsockname()[1]))
+    except OSError:
+        s.close(); t.close()
+        continue
+    if {listen_flag}:
+        t.listen()
+    break
 print(s.getsockname()[1], flush=True)
 time.sleep(60)
 """
 
 
-def raw_socket(kind, options=(), listen=False):
-    opts = "\n".join(f"s.setsockopt(socket.SOL_SOCKET, socket.{o}, 1)" for o in options)
-    return python_server(RAW_SOCKET.format(kind=kind, options=opts,
-                                           listen="s.listen()" if listen else ""))
+def raw_socket(kind, options=(), listen=False, sibling=False):
+    """A Python socket on 127.0.0.1 with `options`; with `sibling` (and IPv6
+    on the host) a plain socket on [::1], same port, beside it."""
+    opts = "; ".join(f"s.setsockopt(socket.SOL_SOCKET, socket.{o}, 1)" for o in options)
+    return python_server(RAW_SOCKET.format(kind=kind, options=opts or "pass",
+                                           listen="s.listen()" if listen else "pass",
+                                           listen_flag=listen,
+                                           sibling=sibling and has_ipv6()))
 
 
 @contextlib.contextmanager
@@ -664,6 +682,20 @@ def wait_held(port, kind=socket.SOCK_STREAM, limit=10.0):
     raise Failure(f"no server took port {port} within {limit} s")
 
 
+def wait_held_v6(port, limit=10.0):
+    """Waits (bounded) until a plain bind of [::1]:port fails."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                s.bind(("::1", port))
+            except OSError:
+                return
+        time.sleep(0.05)
+    raise Failure(f"no server took [::1]:{port} within {limit} s")
+
+
 AS_USER_SOCKETS = """
 import os, socket, time
 uid = {uid}
@@ -681,21 +713,36 @@ for i in range({count}):
     if kind == socket.SOCK_STREAM and {listen}:
         s.listen()
     socks.append(s)
+    if {sibling}:
+        # The same port on [::1], same options: both families held.
+        t = socket.socket(socket.AF_INET6, kind)
+        t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        for o in {options!r}:
+            t.setsockopt(socket.SOL_SOCKET, getattr(socket, o), 1)
+        t.bind(('::1', port))
+        if kind == socket.SOCK_STREAM and {listen}:
+            t.listen()
+        socks.append(t)
 print(port, flush=True)
 time.sleep({seconds})
 """
 
 
-def as_user_sockets(kind, options=(), uid=None, count=1, port=0, listen=True, seconds=60):
-    """Python sockets bound by a process of `uid` (None: this user); yields the port."""
+def as_user_sockets(kind, options=(), uid=None, count=1, port=0, listen=True, seconds=60,
+                    sibling=False):
+    """Python sockets bound by a process of `uid` (None: this user); yields the
+    port. `sibling`: each also on [::1] (when the host has IPv6), so the
+    other family's port is held and only the options decide the verdict."""
     return python_server(AS_USER_SOCKETS.format(uid=uid, kind=kind, options=list(options),
                                                 count=count, port=port, listen=listen,
-                                                seconds=seconds))
+                                                seconds=seconds,
+                                                sibling=sibling and has_ipv6()))
 
 
 @contextlib.contextmanager
 def nginx(port):
-    """nginx (a temporary prefix, one worker, `listen 127.0.0.1:PORT reuseport`)."""
+    """nginx (a temporary prefix, one worker, `listen 127.0.0.1:PORT reuseport`
+    and, with IPv6, the same on [::1], as nginx setups that serve both do)."""
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
     if not binary:
         raise Skip("nginx is not installed (Debian: nginx-light)")
@@ -703,6 +750,7 @@ def nginx(port):
         paths = "\n".join(f"  {d}_temp_path {prefix}/{d};"
                           for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         config = os.path.join(prefix, "nginx.conf")
+        v6_listen = f"listen [::1]:{port} reuseport ipv6only=on;" if has_ipv6() else ""
         with open(config, "w") as f:
             f.write(f"""worker_processes 1;
 daemon off;
@@ -713,7 +761,7 @@ events {{ worker_connections 16; }}
 http {{
   access_log off;
 {paths}
-  server {{ listen 127.0.0.1:{port} reuseport; return 204; }}
+  server {{ listen 127.0.0.1:{port} reuseport; {v6_listen} return 204; }}
 }}
 """)
         p = subprocess.Popen([binary, "-p", prefix, "-e", f"{prefix}/error.log", "-c", config],
@@ -728,26 +776,33 @@ http {{
 
 
 @contextlib.contextmanager
-def socat_listener(port):
+def socat_listener(port, sibling=False):
+    """socat listening on 127.0.0.1:port; `sibling` (with IPv6): a second
+    socat on [::1]:port, so both families are held."""
     binary = shutil.which("socat")
     if not binary:
         raise Skip("socat is not installed")
-    p = subprocess.Popen([binary, "-u", f"TCP4-LISTEN:{port},bind=127.0.0.1", "/dev/null"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+    commands = [[binary, "-u", f"TCP4-LISTEN:{port},bind=127.0.0.1", "/dev/null"]]
+    if sibling and has_ipv6():
+        commands.append([binary, "-u", f"TCP6-LISTEN:{port},bind=[::1],ipv6only=1", "/dev/null"])
+    procs = [subprocess.Popen(c, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) for c in commands]
     try:
         wait_held(port)
-        yield p
+        if len(procs) > 1:
+            wait_held_v6(port)
+        yield procs[0]
     finally:
-        p.kill()
-        p.wait(timeout=10)
+        for p in procs:
+            p.kill()
+            p.wait(timeout=10)
 
 
 def case_scan_udp_reuseaddr_nobody():
     """UDP with SO_REUSEADDR as nobody: hijackable by any user (read); control exclusive."""
     need_root("cannot start a server as user nobody")
     with as_user_sockets("SOCK_DGRAM", ["SO_REUSEADDR"], uid=65534) as open_port, \
-            as_user_sockets("SOCK_DGRAM", [], uid=65534) as closed_port:
+            as_user_sockets("SOCK_DGRAM", [], uid=65534, sibling=True) as closed_port:
         report = scan_json("--proto", "udp")
         s = one_socket(report, open_port, "udp")
         check(s["verdict"] == "hijackable" and "any_user" in s["by"] and s["how"] == "read",
@@ -764,7 +819,7 @@ def case_scan_udp_reuseaddr_nobody():
 def case_scan_reuseport_pair():
     """Two SO_REUSEPORT listeners on one port: shared, both holders listed; control exclusive."""
     with as_user_sockets("SOCK_STREAM", ["SO_REUSEPORT"], count=2) as pair_port, \
-            as_user_sockets("SOCK_STREAM", []) as single_port:
+            as_user_sockets("SOCK_STREAM", [], sibling=True) as single_port:
         report = scan_json("--proto", "tcp")
         pair = sockets_on(report, pair_port, "tcp")
         check(len(pair) == 2, "both sockets of the pair are listed")
@@ -784,7 +839,7 @@ def case_scan_two_users_udp():
     need_root("cannot start a server as user nobody")
     with as_user_sockets("SOCK_DGRAM", ["SO_REUSEADDR"]) as port, \
             as_user_sockets("SOCK_DGRAM", ["SO_REUSEADDR"], uid=65534, port=port), \
-            as_user_sockets("SOCK_DGRAM", []) as control:
+            as_user_sockets("SOCK_DGRAM", [], sibling=True) as control:
         report = scan_json("--proto", "udp")
         both = sockets_on(report, port, "udp")
         check(len(both) == 2, "both users' sockets are listed")
@@ -799,9 +854,10 @@ def case_scan_two_users_udp():
 
 
 def case_scan_nginx_socat():
-    """nginx `reuseport`: hijackable same_user; socat beside it: exclusive."""
+    """nginx `reuseport` (127.0.0.1 and [::1]): hijackable same_user; socat
+    beside it (127.0.0.1 and [::1]): exclusive."""
     ngx_port, socat_port = free_port(), free_port()
-    with nginx(ngx_port), socat_listener(socat_port):
+    with nginx(ngx_port), socat_listener(socat_port, sibling=True):
         report = scan_json("--proto", "tcp")
         n = one_socket(report, ngx_port, "tcp")
         check(n["verdict"] == "hijackable" and n["by"] == ["same_user"],
@@ -830,6 +886,47 @@ def case_scan_portguard():
         c = one_socket(report, control, "udp")
         check(c["verdict"] == "hijackable" and "any_user" in c["by"],
               "control: a SO_REUSEADDR UDP socket is hijackable by any user")
+
+
+def case_scan_other_family():
+    """A listener on 127.0.0.1 alone: [::1] beside it is free, so any user
+    could take its IPv6 clients: hijackable. Controls: the same with [::1]
+    held too, and portguard servers (guards listed, exclusive)."""
+    if not has_ipv6():
+        raise Skip("IPv6 loopback is not available: there is no other family to take")
+    with raw_socket("SOCK_STREAM", [], listen=True) as alone, \
+            raw_socket("SOCK_STREAM", [], listen=True, sibling=True) as both, \
+            raw_socket("SOCK_DGRAM", []) as udp_alone, \
+            holder("tcp") as guarded, holder("tcp", "0.0.0.0") as wildcard:
+        report = scan_json()
+        a = one_socket(report, alone, "tcp")
+        check(a["verdict"] == "hijackable" and "any_user" in a["by"]
+              and a["other_family"] == {"address": "::1", "state": "free"},
+              f"127.0.0.1 alone: hijackable by any_user, [::1] free ({a['verdict']} {a['by']})")
+        check(f"[::1]:{alone} free: a client trying IPv6 first reaches whoever binds it"
+              in (a["note"] or ""), "the note says what the free [::1] port means")
+        check(a["options"] == [], "its own options are none: the verdict is the other family's")
+        u = one_socket(report, udp_alone, "udp")
+        check(u["verdict"] == "hijackable" and u["other_family"]["state"] == "free",
+              "a UDP socket on 127.0.0.1 alone: hijackable, [::1] free")
+        b = one_socket(report, both, "tcp")
+        check(b["verdict"] == "exclusive" and b["other_family"]["state"] == "held",
+              "control: 127.0.0.1 with [::1] held too is exclusive")
+        g = one_socket(report, guarded, "tcp")
+        check(g["verdict"] == "exclusive" and g["other_family"]["state"] == "held",
+              "portguard on 127.0.0.1: exclusive, [::1] held by its guard")
+        guard = one_socket(report, guarded, "tcp", "::1")
+        check(guard["verdict"] == "exclusive" and guard["state"] == "bound"
+              and guard["other_family"] is None and guard["pid"] == g["pid"],
+              "its guard on [::1]: bound, not listening, exclusive, the same process")
+        w = one_socket(report, wildcard, "tcp", "0.0.0.0")
+        check(w["verdict"] == "exclusive" and w["other_family"] == {"address": "::", "state": "held"},
+              "portguard on 0.0.0.0: exclusive, [::] V6ONLY held")
+        wg = one_socket(report, wildcard, "tcp", "::")
+        check(wg["verdict"] == "exclusive" and wg["v6_only"], "its guard on [::] V6ONLY: exclusive")
+        code, out, _ = run_probe("scan", "--proto", "tcp", "--port", str(alone))
+        check(code == 1 and "HIJACKABLE" in out and f"[::1]:{alone} free" in out,
+              "the table shows the free [::1] port in the note")
 
 
 def case_scan_process_exits():
@@ -917,7 +1014,8 @@ def case_scan_active():
 def case_scan_not_root():
     """As user nobody: the scan runs, says what it could not see, crashes on nothing."""
     need_root("cannot switch to user nobody")
-    with holder("tcp") as port, raw_socket("SOCK_STREAM", ["SO_REUSEPORT"], listen=True) as control:
+    with holder("tcp") as port, \
+            raw_socket("SOCK_STREAM", ["SO_REUSEPORT"], listen=True, sibling=True) as control:
         report = scan_json("--proto", "tcp", user="nobody")
         check(not report["privileged"], "the report says it was not root")
         check(any("hidden" in l for l in report["limits"]), "the limits say what was hidden")
