@@ -86,6 +86,23 @@ bool held_by_no_socket(const command& cmd, const net::ip::address& a,
 
 } // namespace
 
+std::vector<const attempt*> audit_report::cross_family_winners() const
+{
+  std::vector<const attempt*> found;
+  for (const attempt& a : attempts)
+    if (is_cross_family(a.r) && a.result.kind == outcome::won
+        && std::none_of(found.begin(), found.end(),
+               [&](const attempt* f) { return f->r.address == a.r.address; }))
+      found.push_back(&a);
+  return found;
+}
+
+bool audit_report::cross_family_tried() const
+{
+  return std::any_of(attempts.begin(), attempts.end(),
+      [](const attempt& a) { return is_cross_family(a.r); });
+}
+
 bool run_audit(const command& cmd, audit_report& report, audit_failure& failure)
 {
   const auto start = std::chrono::steady_clock::now();
@@ -144,7 +161,11 @@ bool run_audit(const command& cmd, audit_report& report, audit_failure& failure)
   if (!table_error && held_by_no_socket(cmd, *target, holders, failure))
     return false;
   report.who = {identity::same_process, identity::other_user};
-  const auto rivals = rivals_for(cmd.proto, *target, cmd.target.port);
+  // The target's own port, then the other address family's (a client that
+  // tries that family first reaches whoever binds it there).
+  auto rivals = rivals_for(cmd.proto, *target, cmd.target.port);
+  const auto cross = other_family_rivals(cmd.proto, *target, cmd.target.port);
+  rivals.insert(rivals.end(), cross.begin(), cross.end());
   for (const identity who : report.who)
   {
     auto attempts = run_rivals(rivals, who);

@@ -42,6 +42,11 @@ struct audit_report
   double elapsed_ms = 0;     ///< Wall time of the whole audit.
 
   const attempt* strongest() const { return strongest_winner(attempts); }
+  /// The cross-family rivals that won, one per address (loopback first).
+  std::vector<const attempt*> cross_family_winners() const;
+  /// Whether cross-family rivals were tried (the target is a wildcard or
+  /// loopback address).
+  bool cross_family_tried() const;
   int exit_code() const { return strongest() ? exit_code::hijackable : exit_code::secure; }
 };
 

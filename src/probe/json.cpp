@@ -118,7 +118,22 @@ void write_audit_json(std::ostream& os, const audit_report& report)
   json_attempts(os, report.attempts, "  ");
   os << ",\n  \"counts\": " << json_counts(c) << ",\n"
      << "  \"verdict\": {\"hijackable\":" << (best ? "true" : "false")
-     << ",\"strongest\":" << (best ? json_attempt(*best) : "null") << "},\n"
+     << ",\"strongest\":" << (best ? json_attempt(*best) : "null")
+     << ",\"cross_family\":";
+  if (!report.cross_family_tried())
+    os << "null";
+  else
+  {
+    const auto won = report.cross_family_winners();
+    os << "{\"hijackable\":" << (won.empty() ? "false" : "true") << ",\"free\":[";
+    for (std::size_t i = 0; i < won.size(); ++i)
+      os << (i ? "," : "") << json_string(endpoint_text(won[i]->r.address, won[i]->r.port));
+    os << "],\"lines\":[";
+    for (std::size_t i = 0; i < won.size(); ++i)
+      os << (i ? "," : "") << json_string(cross_family_line(won[i]->r));
+    os << "]}";
+  }
+  os << "},\n"
      << "  \"elapsed_ms\": " << json_number(report.elapsed_ms) << ",\n"
      << "  \"exit_code\": " << report.exit_code() << "\n}\n";
 }
@@ -142,6 +157,8 @@ void write_matrix_json(std::ostream& os, const matrix_report& report)
        << ",\"port\":" << row.port
        << ",\"skipped\":" << (row.skipped.empty() ? "null" : json_string(row.skipped))
        << ",\"caveat\":" << (row.caveat.empty() ? "null" : json_string(row.caveat))
+       << ",\"rivals\":" << json_string(row.cross_family ? "other-family" : "same-family")
+       << ",\"unavailable\":" << (row.unavailable ? "true" : "false")
        << ",\n     \"verdicts\":[";
     for (std::size_t k = 0; k < report.who.size(); ++k)
     {

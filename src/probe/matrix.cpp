@@ -9,6 +9,7 @@
 #include "audit.hpp"
 #include "platform.hpp"
 
+#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/exclusive_bind.hpp>
 #include <portguard/secure_acceptor.hpp>
 
@@ -185,6 +186,25 @@ const defender defenders[] = {
       }},
 };
 
+// The cross-family rows: a defender of the table above (by name) on an
+// address that has a sibling on the other family.
+struct cross_defender
+{
+  const char* base;
+  const char* address;
+};
+
+const cross_defender cross_defenders[] = {
+  {"tcp::acceptor(ctx, endpoint)", "0.0.0.0"},
+  {"tcp::acceptor(ctx, endpoint)", "127.0.0.1"},
+  {"tcp::acceptor(ctx, endpoint)", "::1"},
+  {"udp::socket", "127.0.0.1"},
+  {"secure_acceptor(ctx, endpoint)", "0.0.0.0"},
+  {"secure_acceptor(ctx, endpoint)", "127.0.0.1"},
+  {"secure_acceptor(ctx, endpoint)", "::1"},
+  {"exclusive_bind(udp::socket)", "127.0.0.1"},
+};
+
 // Wine models Windows' port table only in part (measured, docs/probe.md):
 // these are the cells where what it shows says nothing about Windows.
 const char* const wine_listening_caveat =
@@ -222,7 +242,8 @@ std::vector<attempt> run_against(const std::vector<rival>& rivals, identity who)
 int matrix_report::exit_code() const
 {
   for (const matrix_row& row : rows)
-    if (row.library == "portguard" && (!row.skipped.empty() || strongest_winner(row.attempts)))
+    if (row.library == "portguard" && !row.unavailable
+        && (!row.skipped.empty() || strongest_winner(row.attempts)))
       return exit_code::hijackable;
   return exit_code::secure;
 }
@@ -232,24 +253,36 @@ matrix_report run_matrix()
   matrix_report report;
   report.who = identities();
   const tcp::endpoint where(net::ip::address_v4::any(), 0);
-  for (const defender& d : defenders)
-  {
+  auto run_row = [&](const defender& d, const tcp::endpoint& at, bool cross) {
     matrix_row row;
     row.name = d.name;
+    if (cross)
+      row.name += " on " + (at.address().is_v6() ? "[" + at.address().to_string() + "]"
+                                                 : at.address().to_string());
     row.library = d.library;
     row.setup = d.setup;
     row.proto = d.proto;
-    row.address = where.address();
+    row.address = at.address();
+    row.cross_family = cross;
+    if (!detail::host_has_address(at.address()))
+    {
+      row.unavailable = true;
+      row.skipped = "this host has no " + at.address().to_string() + " ("
+          + (at.address().is_v6() ? "IPv6" : "IPv4") + " is off or the address is missing)";
+      report.rows.push_back(std::move(row));
+      return;
+    }
     net::io_context ctx;
     holder h(ctx);
-    row.skipped = d.create(h, where);
+    row.skipped = d.create(h, at);
     if (row.skipped.empty())
     {
       row.port = h.port();
-      const auto rivals = rivals_for(d.proto, row.address, row.port);
+      const auto rivals = cross ? other_family_rivals(d.proto, row.address, row.port)
+                                : rivals_for(d.proto, row.address, row.port);
       if (platform::under_wine())
         row.caveat = d.proto == transport::udp ? wine_udp_caveat
-            : d.listens ? wine_listening_caveat : "";
+            : d.listens && !cross ? wine_listening_caveat : "";
       for (const identity who : report.who)
       {
         auto attempts = run_against(rivals, who);
@@ -257,6 +290,15 @@ matrix_report run_matrix()
       }
     }
     report.rows.push_back(std::move(row));
+  };
+  for (const defender& d : defenders)
+    run_row(d, where, false);
+  for (const cross_defender& c : cross_defenders)
+  {
+    const auto d = std::find_if(std::begin(defenders), std::end(defenders),
+        [&](const defender& x) { return std::string(x.name) == c.base; });
+    if (d != std::end(defenders))
+      run_row(*d, tcp::endpoint(net::ip::make_address(c.address), 0), true);
   }
   return report;
 }

@@ -29,6 +29,12 @@ struct matrix_row
   unsigned short port = 0;
   std::string skipped;  ///< Why the defender could not be set up; empty if it was.
   std::string caveat;   ///< Why "held" may not carry over to the real platform (Wine).
+  /// Only cross-family rivals (other_family_rivals()) tried this defender:
+  /// the other address family's port, not its own.
+  bool cross_family = false;
+  /// The host lacks the defender's address family (or address): skipped,
+  /// and not a portguard defender that lost.
+  bool unavailable = false;
   std::vector<attempt> attempts;
 };
 
@@ -43,7 +49,9 @@ struct matrix_report
 };
 
 /// Creates each defender on 0.0.0.0 (an ephemeral port), runs every rival
-/// as each identity against it, and closes it.
+/// as each identity against it, and closes it; then the cross-family rows:
+/// defenders on 0.0.0.0, 127.0.0.1 and `[::1]` against the rivals on the
+/// other address family only.
 matrix_report run_matrix();
 
 } // namespace probe

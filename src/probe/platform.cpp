@@ -7,6 +7,7 @@
 #include "platform.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -132,6 +133,8 @@ bool run_as_uid(std::uint32_t, const std::function<std::string()>&, std::string&
 
 std::uint32_t effective_uid() noexcept { return 0; }
 
+unsigned first_unprivileged_port() noexcept { return 0; }
+
 std::string user_name(std::uint32_t) { return {}; }
 
 #else
@@ -188,6 +191,21 @@ bool run_child(const child_identity& who, const std::function<std::string()>& wo
 } // namespace
 
 std::uint32_t effective_uid() noexcept { return static_cast<std::uint32_t>(::geteuid()); }
+
+unsigned first_unprivileged_port() noexcept
+{
+#if defined(__linux__)
+  if (std::FILE* f = std::fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "r"))
+  {
+    unsigned port = 1024;
+    const bool read = std::fscanf(f, "%u", &port) == 1;
+    std::fclose(f);
+    if (read)
+      return port;
+  }
+#endif
+  return 1024;
+}
 
 std::string user_name(std::uint32_t uid)
 {

@@ -76,6 +76,11 @@ bool run_in_child(child_user user, const std::function<std::string()>& work,
 bool run_as_uid(std::uint32_t uid, const std::function<std::string()>& work,
     std::string& out, std::string& why_not);
 
+/// The first port an unprivileged user may bind: Linux's
+/// net.ipv4.ip_unprivileged_port_start (1024 if it cannot be read), 1024 on
+/// other POSIX systems, 0 on Windows (no privileged ports).
+unsigned first_unprivileged_port() noexcept;
+
 /// The effective uid of this process (POSIX), or 0 on Windows.
 std::uint32_t effective_uid() noexcept;
 

@@ -127,6 +127,11 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
   else
     os << "verdict: not hijackable: none of " << report.attempts.size()
        << " rivals could bind (" << c.skipped << " skipped)\n";
+  for (const attempt* a : report.cross_family_winners())
+    os << (markdown ? "- " : "  ") << cross_family_line(a->r) << '\n';
+  if (!best && report.cross_family_tried())
+    os << (markdown ? "- " : "  ")
+       << "the other address family's port is held too: cross-family rivals refused\n";
   os << '\n';
   std::vector<table_row> rows;
   for (const identity who : report.who)
@@ -232,7 +237,9 @@ void print_matrix(std::ostream& os, const matrix_report& report, output_format f
   for (std::size_t i = 0; i < options.size(); ++i)
     os << (i ? "/" : "") << to_string(options[i]);
   os << "; addresses 0.0.0.0, 127.0.0.1, ::ffff:0.0.0.0 and dual-stack ::)\n"
-     << "binds and closes at once. A cell names the strongest rival that won.\n\n";
+     << "binds and closes at once. A cell names the strongest rival that won.\n"
+     << "Rows \"on ADDRESS\" bind that address; only rivals on the other address family\n"
+     << "try them ([::1] and [::] V6ONLY against IPv4, 127.0.0.1 and 0.0.0.0 against IPv6).\n\n";
   print_table(os, header, rows, markdown);
   if (!notes.empty())
   {

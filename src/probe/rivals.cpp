@@ -8,6 +8,8 @@
 
 #include "platform.hpp"
 
+#include <portguard/detail/sibling_guard.hpp>
+#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/exclusive_address_use.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -187,6 +189,37 @@ std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
   return rivals;
 }
 
+std::vector<rival> other_family_rivals(transport proto, const net::ip::address& target,
+    unsigned short port)
+{
+  std::vector<rival> rivals;
+  net::ip::address sibling;
+  // An IPv6 target is taken as V6ONLY: against a dual-stack one the IPv4
+  // rivals are refused like any rival on its own port.
+  if (!detail::sibling_address(target, true, sibling))
+    return rivals;
+  const net::ip::address second = sibling.is_v4()
+      ? (sibling.is_unspecified() ? net::ip::address(net::ip::address_v4::loopback())
+                                  : net::ip::address(net::ip::address_v4::any()))
+      : (sibling.is_unspecified() ? net::ip::address(net::ip::address_v6::loopback())
+                                  : net::ip::address(net::ip::address_v6::any()));
+  // Loopback first: the address a `localhost` client reaches.
+  const net::ip::address first = sibling.is_loopback() ? sibling : second;
+  const net::ip::address then = first == sibling ? second : sibling;
+  for (const net::ip::address& a : {first, then})
+    for (const rival_option option : rival_options())
+      rivals.push_back({proto, option, address_role::other_family, a, port});
+  return rivals;
+}
+
+std::string cross_family_line(const rival& r)
+{
+  return endpoint_text(r.address, r.port)
+      + (r.address.is_v6() && r.address.is_unspecified() ? " (IPV6_V6ONLY)" : "")
+      + " free: a client trying " + (r.address.is_v6() ? "IPv6" : "IPv4")
+      + " first reaches whoever binds it";
+}
+
 std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who,
     std::uint32_t owner_uid)
 {
@@ -260,7 +293,11 @@ const attempt* strongest_winner(const std::vector<attempt>& attempts)
   auto rank = [&](const attempt& a) {
     const auto option_index = std::find(options.begin(), options.end(), a.r.option)
         - options.begin();
-    return std::make_tuple(alarm(a.who), option_index, static_cast<int>(a.r.role));
+    // A rival on the port itself before one on the other family's port:
+    // the first takes the server's own clients, the second those that try
+    // the other family first.
+    return std::make_tuple(is_cross_family(a.r), alarm(a.who), option_index,
+        static_cast<int>(a.r.role));
   };
   const attempt* best = nullptr;
   for (const attempt& a : attempts)
@@ -339,6 +376,7 @@ const char* to_string(address_role r) noexcept
   case address_role::loopback: return "loopback";
   case address_role::v4_mapped: return "v4-mapped";
   case address_role::dual_stack: return "dual-stack";
+  case address_role::other_family: return "other-family";
   }
   return "?";
 }

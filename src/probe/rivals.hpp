@@ -31,8 +31,11 @@ enum class rival_option { none, reuse_address, reuse_port, both, exclusive };
 /// socket (from the socket table), as only root can start one.
 enum class identity { same_process, same_user, other_user, owner };
 
-/// Which address a rival binds, relative to the target.
-enum class address_role { exact, wildcard, loopback, v4_mapped, dual_stack };
+/// Which address a rival binds, relative to the target. `other_family`:
+/// the other address family's loopback or wildcard (IPV6_V6ONLY on IPv6),
+/// the address a client that tries that family first reaches; tried only
+/// against a wildcard or loopback target (see other_family_rivals()).
+enum class address_role { exact, wildcard, loopback, v4_mapped, dual_stack, other_family };
 
 /// One rival: options, address and port.
 struct rival
@@ -73,6 +76,25 @@ std::vector<rival_option> rival_options();
 std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
     unsigned short port);
 
+/// The cross-family rivals for a wildcard or loopback target: each option
+/// at the target's sibling on the other family (portguard's
+/// detail::sibling_address: 0.0.0.0 and `[::]` V6ONLY, 127.0.0.1 and
+/// `[::1]`) and at that family's other one of the two, so `[::1]` and `[::]`
+/// V6ONLY against an IPv4 target, 127.0.0.1 and 0.0.0.0 against an IPv6
+/// one. Empty for any other target (no client falls back to such a pair).
+std::vector<rival> other_family_rivals(transport proto, const net::ip::address& target,
+    unsigned short port);
+
+/// Whether a rival is a cross-family one.
+inline bool is_cross_family(const rival& r) noexcept
+{
+  return r.role == address_role::other_family;
+}
+
+/// The one line that says what a won cross-family rival means:
+/// "[::1]:P free: a client trying IPv6 first reaches whoever binds it".
+std::string cross_family_line(const rival& r);
+
 /// Runs the rivals as `who` (a child process per identity, not per rival).
 /// `owner` needs `owner_uid`.
 std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who,
@@ -81,8 +103,9 @@ std::vector<attempt> run_rivals(const std::vector<rival>& rivals, identity who,
 /// The identities this platform can try, in order.
 std::vector<identity> identities();
 
-/// The most alarming winner, or nullptr if no rival won: another user over
-/// this user, then the fewest options, then the address nearest the target.
+/// The most alarming winner, or nullptr if no rival won: a rival on the
+/// target's own port over a cross-family one, then another user over this
+/// user, then the fewest options, then the address nearest the target.
 const attempt* strongest_winner(const std::vector<attempt>& attempts);
 
 /// Whether a plain bind of the endpoint fails because something holds it.

@@ -11,6 +11,7 @@
 #include "scan_active.hpp"
 #include "scan_verdict.hpp"
 
+#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/detail/socket_table.hpp>
 
 #include <algorithm>
@@ -53,7 +54,8 @@ private:
 
 // Reads one protocol's table into `out`; false (and `failure`) if it cannot.
 bool read_protocol(transport proto, std::vector<port_holder>& out,
-    std::vector<transport>& protos, scan_report& report, scan_failure& failure)
+    std::vector<transport>& protos, scan_report& report, scan_failure& failure,
+    bool& complete)
 {
   port_holders table;
   error_code ec;
@@ -65,6 +67,7 @@ bool read_protocol(transport proto, std::vector<port_holder>& out,
         + " socket table: " + ec.message();
     return false;
   }
+  complete = table.complete;
   if (!table.complete)
     report.limits.push_back(proto == transport::tcp
         ? "this system does not list TCP sockets that are bound but not listening; "
@@ -132,6 +135,64 @@ void sort_worst_first(std::vector<scanned_socket>& sockets)
 
 } // namespace
 
+void judge_other_family(std::vector<scanned_socket>& sockets, bool tcp_complete,
+    bool udp_complete)
+{
+  const unsigned unprivileged = platform::first_unprivileged_port();
+  for (scanned_socket& s : sockets)
+  {
+    // Servers only: a TCP socket that does not listen (portguard's own
+    // guard is one) answers no client.
+    if (s.proto == transport::tcp && s.state != "listening")
+      continue;
+    net::ip::address sibling;
+    if (!detail::sibling_address(s.address, s.v6_only, sibling))
+      continue;
+    s.sibling = sibling;
+    const bool sibling_v6_only = sibling.is_v6();
+    const bool held = std::any_of(sockets.begin(), sockets.end(),
+        [&](const scanned_socket& t) {
+          return t.proto == s.proto && t.port == s.port
+              && detail::addresses_overlap(sibling, sibling_v6_only, t.address, t.v6_only);
+        });
+    const std::string where = endpoint_text(sibling, s.port)
+        + (sibling.is_v6() && sibling.is_unspecified() ? " (IPV6_V6ONLY)" : "");
+    auto add_note = [&](const std::string& text) {
+      s.note += (s.note.empty() ? "" : "; ") + text;
+    };
+    if (held)
+    {
+      s.sibling_state = "held";
+      continue;
+    }
+    if (!(s.proto == transport::tcp ? tcp_complete : udp_complete))
+    {
+      s.sibling_state = "unchecked";
+      add_note(where + " not checked: the table does not list every socket");
+      continue;
+    }
+    if (!detail::host_has_address(sibling))
+    {
+      s.sibling_state = "no_family";
+      continue;
+    }
+    s.sibling_state = "free";
+    const rival r{s.proto, rival_option::none, address_role::other_family, sibling, s.port};
+    if (s.port < unprivileged)
+    {
+      add_note(where + " free, but only root may bind it (a port below "
+          + std::to_string(unprivileged) + ")");
+      if (static_cast<int>(s.by) < static_cast<int>(rules::takers::root_only))
+        s.by = rules::takers::root_only;
+      continue;
+    }
+    add_note(cross_family_line(r));
+    s.by = rules::takers::any_user;
+    if (s.verdict != scan_verdict::shared)
+      s.verdict = scan_verdict::hijackable;
+  }
+}
+
 std::size_t scan_report::count(scan_verdict v) const
 {
   return static_cast<std::size_t>(std::count_if(sockets.begin(), sockets.end(),
@@ -151,9 +212,13 @@ bool run_scan(const command& cmd, scan_report& report, scan_failure& failure)
   report.active = cmd.active;
   std::vector<port_holder> holders;
   std::vector<transport> protos;
-  if (cmd.scan_tcp && !read_protocol(transport::tcp, holders, protos, report, failure))
+  bool tcp_complete = false;
+  bool udp_complete = false;
+  if (cmd.scan_tcp
+      && !read_protocol(transport::tcp, holders, protos, report, failure, tcp_complete))
     return false;
-  if (cmd.scan_udp && !read_protocol(transport::udp, holders, protos, report, failure))
+  if (cmd.scan_udp
+      && !read_protocol(transport::udp, holders, protos, report, failure, udp_complete))
     return false;
   if (cmd.scan_port != 0)
   {
@@ -202,6 +267,7 @@ bool run_scan(const command& cmd, scan_report& report, scan_failure& failure)
   find_shared(report.sockets);
   if (cmd.active)
     probe_actively(report);
+  judge_other_family(report.sockets, tcp_complete, udp_complete);
   sort_worst_first(report.sockets);
   report.elapsed_ms = std::chrono::duration<double, std::milli>(
       std::chrono::steady_clock::now() - start).count();

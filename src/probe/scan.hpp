@@ -67,6 +67,13 @@ struct scanned_socket
   std::vector<scan_holder> holders;   ///< shared: every socket in the group, itself included.
   bool uids_differ = false;           ///< shared: the holders belong to different users.
   std::string note;                   ///< What could not be read or tried, and why.
+  /// The other address family's port (0.0.0.0 and `[::]` V6ONLY, 127.0.0.1
+  /// and `[::1]`): its address, or empty for a socket that has none (another
+  /// address, a dual-stack `[::]`, a TCP socket that does not listen).
+  std::optional<net::ip::address> sibling;
+  /// What holds the sibling: "free", "held", "no_family" (the host lacks
+  /// that family) or "unchecked" (the table does not list every socket).
+  std::string sibling_state;
 };
 
 /// The scan's result.
@@ -89,6 +96,14 @@ struct scan_failure
   int code = 3;
   std::string message;
 };
+
+/// The rule for the other address family (docs/probe.md, "The other
+/// address family"): a TCP listener or a UDP socket on 0.0.0.0, 127.0.0.1,
+/// `[::]` V6ONLY or `[::1]` whose sibling port no socket holds is takeable
+/// by any user (root only below the first unprivileged port). `complete`:
+/// whether the table lists every socket of that protocol.
+void judge_other_family(std::vector<scanned_socket>& sockets, bool tcp_complete,
+    bool udp_complete);
 
 /// Lists the sockets, reads what can be read and gives each a verdict.
 bool run_scan(const command& cmd, scan_report& report, scan_failure& failure);

@@ -80,7 +80,14 @@ void write_socket(std::ostream& os, const scanned_socket& s)
     os << ']';
   }
   os << ",\"uids_differ\":" << (s.uids_differ ? "true" : "false")
-     << ",\"note\":" << or_null(s.note) << '}';
+     << ",\"note\":" << or_null(s.note)
+     << ",\"other_family\":";
+  if (!s.sibling)
+    os << "null";
+  else
+    os << "{\"address\":" << json_string(s.sibling->to_string())
+       << ",\"state\":" << json_string(s.sibling_state) << '}';
+  os << '}';
 }
 
 } // namespace

@@ -22,8 +22,10 @@ SOCKET_FIELDS = {
     "uid": (int, type(None)), "user": (str, type(None)), "pid": (int, type(None)),
     "process": (str, type(None)), "options": (list, type(None)), "verdict": str,
     "by": list, "how": str, "holders": (list, type(None)), "uids_differ": bool,
-    "note": (str, type(None)),
+    "note": (str, type(None)), "other_family": (dict, type(None)),
 }
+SIBLING_STATES = ("free", "held", "no_family", "unchecked")
+SIBLINGS = {"0.0.0.0": "::", "127.0.0.1": "::1", "::": "0.0.0.0", "::1": "127.0.0.1"}
 HOLDER_FIELDS = {"address": str, "uid": (int, type(None)), "user": (str, type(None)),
                  "pid": (int, type(None)), "process": (str, type(None))}
 TOP_FIELDS = {"schema": str, "platform": str, "wine": bool, "privileged": bool,
@@ -90,6 +92,21 @@ def validate_scan_json(report):
                 problems.append(f"{where}: uids_differ {s['uids_differ']} for uids {uids}")
         elif s["uids_differ"]:
             problems.append(f"{where}: uids_differ without holders")
+        other = s["other_family"]
+        server = s["proto"] == "udp" or s["state"] == "listening"
+        has_sibling = server and s["address"] in SIBLINGS and not (
+            s["address"] == "::" and not s["v6_only"])
+        if (other is not None) != has_sibling:
+            problems.append(f"{where}: other_family must be an object exactly for a "
+                            f"listener or UDP socket on a wildcard or loopback address")
+        elif other is not None:
+            if set(other) != {"address", "state"} or other["state"] not in SIBLING_STATES:
+                problems.append(f"{where}.other_family {other!r}")
+            elif other["address"] != SIBLINGS[s["address"]]:
+                problems.append(f"{where}.other_family.address {other['address']!r}")
+            elif (other["state"] == "free" and "any_user" in s["by"]
+                  and s["verdict"] not in ("hijackable", "shared")):
+                problems.append(f"{where}: the other family's port is free, yet {s['verdict']}")
     summary = report["summary"]
     expected = {"sockets", "rivals_tried", *VERDICTS}
     if set(summary) != expected:
