@@ -63,7 +63,7 @@ MUTANTS = [
   (void)datagram;
   ec.clear(); // mutant: no exclusive option
 #endif""", 1)],
-        [("rival_matrix", None), ("adoption", None)],
+        [("rival_matrix", None)],
         ["set_exclusive"]),
     Mutant(
         "is_exclusive_always_true", "portguard/detail/verify.hpp",
@@ -360,7 +360,7 @@ def main():
         for suite, verdict, cases, _ in runs:
             if verdict:
                 killers.append("`portguard_tests.%s`: %s" % (
-                    suite, short_cases(cases) or verdict))
+                    suite, short_cases(cases, limit=50) or verdict))
         table.append("| `%s` | `%s` | %s | %s |" % (
             m.name, m.header, m.what, "; ".join(killers) or "**survived**"))
     if args.markdown:
