@@ -4,7 +4,7 @@
 """Mutants of the library: each one a small, named edit of a header that a
 test must notice. Run through scripts/mutants.sh (see there).
 
-    mutants.py BUILD_DIR [--only NAME,...] [--all-suites] [--markdown FILE]
+    mutants.py BUILD_DIR [--only NAME,...] [--markdown FILE] [--jobs N]
 
 BUILD_DIR is a configured build of the `default` preset (build/default).
 For each mutant the script writes a mutated copy of one header into
