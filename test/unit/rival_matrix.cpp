@@ -228,6 +228,111 @@ scenario_key key(const rules::scenario& s)
       static_cast<int>(s.challenger.who)};
 }
 
+#if !defined(_WIN32)
+// -- Hostile starting points ---------------------------------------------------
+//
+// The matrix's retrofit path starts from a shareable socket; the others start
+// from a fresh one, which on Linux is unshareable already, so a portguard
+// that set nothing would pass them. These cells hand each path that takes a
+// socket from other code one configured exactly as the control (what plain
+// Asio code or a framework sets: SO_REUSEPORT on a listener, SO_REUSEADDR on
+// UDP), so a portguard that sets nothing loses: the same rival that wins
+// against the control must be refused. The adopted-handle path is covered in
+// adoption.cpp (an SO_REUSEPORT socket refused, beside its control). The
+// secure acceptor opens its own socket and refuses SO_REUSEPORT, so no other
+// code configures it first on POSIX. Windows: not yet measured under Wine.
+
+/// A portguard path that takes an open socket configured by other code.
+enum class hostile_path { exclusive_bind, make_exclusive, exclusive_address_use, bind_with_retry };
+
+std::ostream& operator<<(std::ostream& os, hostile_path p)
+{
+  switch (p)
+  {
+  case hostile_path::exclusive_bind: return os << "exclusive_bind";
+  case hostile_path::make_exclusive: return os << "make_exclusive";
+  case hostile_path::exclusive_address_use: return os << "exclusive_address_use";
+  case hostile_path::bind_with_retry: return os << "bind_with_retry";
+  }
+  return os;
+}
+
+struct hostile_cell
+{
+  cell rules;
+  hostile_path path;
+};
+
+std::ostream& operator<<(std::ostream& os, const hostile_cell& h)
+{
+  const cell& c = h.rules;
+  return os << c.state << " defender@" << defender_address(c) << " rival@"
+            << rival_address(c) << " rival:" << c.options << ' ' << c.who
+            << " path:" << h.path << " (defender starts as the control)";
+}
+
+/// Every path against each loopback cell of the rules where the control's
+/// rival wins and an exclusive defender's is refused (same user: a
+/// SO_REUSEPORT group admits only its own user).
+const std::vector<hostile_cell>& hostile_cells()
+{
+  static const std::vector<hostile_cell> cells = [] {
+    std::vector<hostile_cell> out;
+    for (hostile_path path : {hostile_path::exclusive_bind, hostile_path::make_exclusive,
+             hostile_path::exclusive_address_use, hostile_path::bind_with_retry})
+      for (socket_state state : {socket_state::tcp_listening, socket_state::udp})
+        for (rival_options o : {rival_options::reuse_address, rival_options::reuse_port,
+                 rival_options::both})
+        {
+          // The option alone leaves SO_REUSEADDR as it was on a UDP socket
+          // (documented: make_exclusive() or exclusive_bind() there).
+          if (path == hostile_path::exclusive_address_use && state == socket_state::udp)
+            continue;
+          const cell c{state, false, false, true, o, identity::same_user};
+          if (option_available(o) && control_rival_wins(c) && !exclusive_rival_wins(c))
+            out.push_back({c, path});
+        }
+    return out;
+  }();
+  return cells;
+}
+
+std::string hostile_skip_reason(std::size_t i)
+{
+  const cell& c = hostile_cells().at(i).rules;
+  return first_reason(not_modeled(c), identity_reason(c.who));
+}
+
+/// Opens `s`, sets the control's options on it, then lets the path make it
+/// exclusive and bind it.
+template <typename Socket>
+void open_hostile(Socket& s, const hostile_cell& h, error_code& ec)
+{
+  const typename Socket::endpoint_type endpoint(defender_address(h.rules), 0);
+  s.open(endpoint.protocol(), ec);
+  if (!ec) apply_options(s, control_scenario(h.rules).held.options, ec);
+  if (ec)
+    return;
+  switch (h.path)
+  {
+  case hostile_path::exclusive_bind:
+    portguard::exclusive_bind(s, endpoint, ec);
+    break;
+  case hostile_path::make_exclusive:
+    portguard::make_exclusive(s, ec);
+    if (!ec) s.bind(endpoint, ec);
+    break;
+  case hostile_path::exclusive_address_use:
+    s.set_option(portguard::exclusive_address_use(true), ec);
+    if (!ec) s.bind(endpoint, ec);
+    break;
+  case hostile_path::bind_with_retry:
+    portguard::bind_with_retry(s, endpoint, ec);
+    break;
+  }
+}
+#endif
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(rival_matrix)
@@ -263,6 +368,49 @@ BOOST_DATA_TEST_CASE(rival_against_exclusive_defender, bdata::make(all_cells()),
   else
     ++totals().not_evidence;
 }
+
+#if !defined(_WIN32)
+// A no-op portguard loses every one of these cells (see hostile_cells()).
+BOOST_TEST_DECORATOR(*skip_sample_unless(hostile_skip_reason))
+BOOST_DATA_TEST_CASE(rival_against_hostile_start, bdata::make(hostile_cells()), h)
+{
+  const cell& c = h.rules;
+  const outcome control = control_outcome(c);
+  BOOST_TEST_REQUIRE(control.kind != outcome::skipped, "control: " << control.note);
+  BOOST_TEST_REQUIRE(control.won_port(),
+      "control (plain socket): rival " << control << ", the platform rule says won");
+
+  net::io_context ctx;
+  defender d(ctx);
+  error_code ec;
+  if (c.state == socket_state::udp)
+  {
+    open_hostile(d.datagram, h, ec);
+    if (!ec) d.port = d.datagram.local_endpoint().port();
+  }
+  else
+  {
+    open_hostile(d.plain, h, ec);
+    if (!ec) d.plain.listen(net::socket_base::max_listen_connections, ec);
+    if (!ec) d.port = d.plain.local_endpoint().port();
+  }
+  BOOST_TEST_REQUIRE(!ec, "defender could not be set up: " << ec.message());
+  const outcome secure = rival_against(c, d.port);
+  BOOST_TEST_REQUIRE(secure.kind != outcome::skipped, secure.note);
+  BOOST_TEST(secure.was_refused(),
+      "defender made exclusive from the control's options: rival " << secure
+          << ", expected refused");
+}
+
+BOOST_AUTO_TEST_CASE(hostile_cells_cover_every_path)
+{
+  std::set<int> paths;
+  for (const hostile_cell& h : hostile_cells())
+    paths.insert(static_cast<int>(h.path) * 2 + (h.rules.state == socket_state::udp));
+  BOOST_TEST(paths.size() == 7u,
+      "each path needs a TCP and a UDP cell (the option alone: TCP only)");
+}
+#endif
 
 // docs/platforms.md marks a rules cell "observed" when it is among
 // rival_matrix_scenarios() (support/rules_coverage.cpp): that list must be
