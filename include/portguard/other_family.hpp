@@ -25,7 +25,11 @@ PORTGUARD_NAMESPACE_BEGIN
  * never listening, so a client trying that family is refused at once and
  * falls back to the real server. A dual-stack `[::]` socket (IPV6_V6ONLY
  * off) holds both families itself and needs no guard; other specific
- * addresses have no counterpart and get none.
+ * addresses have no counterpart and get none. On Windows, where a wildcard
+ * bind succeeds beside an exclusive socket on a specific address, the guard
+ * of a loopback socket holds the other family's wildcard instead (`[::]`
+ * for 127.0.0.1, 0.0.0.0 for `[::1]`), which covers its loopback address
+ * too.
  */
 enum class other_family
 {

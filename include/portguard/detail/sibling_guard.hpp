@@ -31,15 +31,22 @@
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-/// The address on the other family that clients of `address` may try
-/// first: 0.0.0.0 ↔ `[::]` (IPV6_V6ONLY), 127.0.0.1 ↔ `[::1]`. False for a
+/// The address on the other family that a guard for `address` holds:
+/// 0.0.0.0 ↔ `[::]` (IPV6_V6ONLY), 127.0.0.1 ↔ `[::1]`. Where a wildcard bind
+/// succeeds beside an exclusive socket on a specific address (Windows,
+/// Microsoft's table: row "EXCL S", column "none W") a loopback guard would
+/// leave the other family's wildcard free, and a listener there receives
+/// what clients send to that family's loopback address; so there the guard
+/// of a loopback socket holds the other family's wildcard. False for a
 /// dual-stack `[::]` (it holds both families) and for other addresses.
 inline bool sibling_address(const net::ip::address& address, bool v6_only,
     net::ip::address& sibling) noexcept
 {
+  constexpr bool loopback_needs_wildcard = specific_bind_may_sit_beside_wildcard;
   if (address.is_v4())
   {
-    if (address.is_unspecified())
+    if (address.is_unspecified()
+        || (loopback_needs_wildcard && address.to_v4() == net::ip::address_v4::loopback()))
       sibling = net::ip::address_v6::any();
     else if (address.to_v4() == net::ip::address_v4::loopback())
       sibling = net::ip::address_v6::loopback();
@@ -48,7 +55,7 @@ inline bool sibling_address(const net::ip::address& address, bool v6_only,
     return true;
   }
   const net::ip::address_v6 v6 = address.to_v6();
-  if (v6.is_unspecified() && v6_only)
+  if ((v6.is_unspecified() && v6_only) || (loopback_needs_wildcard && v6.is_loopback()))
     sibling = net::ip::address_v4::any();
   else if (v6.is_loopback())
     sibling = net::ip::address_v4::loopback();
