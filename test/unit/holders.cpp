@@ -8,7 +8,7 @@
 // a port as the operating system's socket table does, other_holders() the
 // same without the socket asked about, to_string() says who a holder is.
 // Each listing is beside a control: the same port alone, or freed. The
-// squatter scenarios that use these answers are in truth.cpp.
+// squatter scenarios that use these answers are in scenario_truth.cpp.
 //
 #include <portguard/holders.hpp>
 

@@ -1,5 +1,5 @@
 //
-// test/unit/bad_input.cpp
+// test/unit/scenario_bad_input.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -380,7 +380,7 @@ double stress_scale()
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(bad_input)
+BOOST_AUTO_TEST_SUITE(scenario_bad_input)
 
 BOOST_AUTO_TEST_CASE(every_case_gives_a_clear_error)
 {

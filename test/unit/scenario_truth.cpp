@@ -1,5 +1,5 @@
 //
-// test/unit/truth.cpp
+// test/unit/scenario_truth.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -310,7 +310,7 @@ bool is_exclusive_of(tcp::acceptor& acceptor, path how)
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(truth)
+BOOST_AUTO_TEST_SUITE(scenario_truth)
 
 BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
   return linux_and_identity_reason(squatter_cells().at(i).who);

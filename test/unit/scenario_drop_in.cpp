@@ -1,5 +1,5 @@
 //
-// test/unit/drop_in.cpp
+// test/unit/scenario_drop_in.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -213,7 +213,7 @@ std::string not_modeled(const drop_in_cell& c)
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(drop_in)
+BOOST_AUTO_TEST_SUITE(scenario_drop_in)
 
 BOOST_DATA_TEST_CASE(canonical_code_starts_exclusive_and_accepts,
     bdata::make({style::asio_http_server, style::beast_listener}), how)
