@@ -115,7 +115,7 @@ MUTANTS = [
   return true; // mutant
   if (!specific_bind_may_sit_beside_wildcard)
 """, 1)],
-        [("truth", None)],
+        [("scenario_truth", None)],
         ["table_shows_alone", "bind_proves_alone"]),
     Mutant(
         "sibling_guard_off", "portguard/detail/sibling_guard.hpp",
@@ -154,7 +154,7 @@ MUTANTS = [
           """  if (policy != exclusivity::required || true)
     return false; // mutant
   const bool exclusive = options_are_as_exclusive_as_possible(s, ec);""", 1)],
-        [("adoption", None)],
+        [("scenario_adoption", None)],
         ["check_adoptable"]),
 ]
 

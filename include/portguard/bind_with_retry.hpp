@@ -20,7 +20,8 @@
 
 PORTGUARD_NAMESPACE_BEGIN
 
-/// How often, and how patiently, bind_with_retry() tries again.
+/// How often, and how patiently, listen_with_retry() and bind_with_retry()
+/// try again.
 struct retry_options
 {
   /// The most bind attempts in all (the first included). Must be at least 1.
@@ -98,6 +99,9 @@ void retry_bind(const retry_options& retry, error_code& ec, Attempt attempt)
  * accepted by the previous listener linger (Microsoft's documentation);
  * close them with graceful_close() and let this function wait for the rest.
  *
+ * To bind an acceptor that is not a secure acceptor, or a UDP socket,
+ * without listening, use bind_with_retry().
+ *
  * @param acceptor A closed secure acceptor (`already_open` otherwise).
  * @param endpoint The local endpoint to listen on.
  * @param retry How many attempts, and the back-off between them.
@@ -105,7 +109,7 @@ void retry_bind(const retry_options& retry, error_code& ec, Attempt attempt)
  * `invalid_argument` if `retry.attempts` is 0 or a delay is negative.
  */
 template <typename Protocol, typename Executor>
-void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
+void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
     const typename Protocol::endpoint& endpoint, const retry_options& retry,
     error_code& ec)
 {
@@ -122,18 +126,57 @@ void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
 /// Opens, binds and listens a secure acceptor, retrying with the default
 /// retry_options.
 template <typename Protocol, typename Executor>
+void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
+    const typename Protocol::endpoint& endpoint, error_code& ec)
+{
+  portguard::listen_with_retry(acceptor, endpoint, retry_options(), ec);
+}
+
+/// Opens, binds and listens a secure acceptor, retrying (throwing form).
+/**
+ * @throws system_error Thrown with the last attempt's error, naming
+ * "listen_with_retry".
+ */
+template <typename Protocol, typename Executor>
+void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
+    const typename Protocol::endpoint& endpoint, const retry_options& retry = retry_options())
+{
+  error_code ec;
+  portguard::listen_with_retry(acceptor, endpoint, retry, ec);
+  detail::throw_if(ec, "listen_with_retry");
+}
+
+/// The older name of listen_with_retry() for a secure acceptor: opens, binds
+/// and listens, retrying.
+/**
+ * Kept so existing code builds; new code says listen_with_retry(), which
+ * names what happens. Same arguments, same errors.
+ */
+template <typename Protocol, typename Executor>
+void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
+    const typename Protocol::endpoint& endpoint, const retry_options& retry,
+    error_code& ec)
+{
+  portguard::listen_with_retry(acceptor, endpoint, retry, ec);
+}
+
+/// The older name of listen_with_retry() for a secure acceptor, with the
+/// default retry_options.
+template <typename Protocol, typename Executor>
 void bind_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
     const typename Protocol::endpoint& endpoint, error_code& ec)
 {
-  portguard::bind_with_retry(acceptor, endpoint, retry_options(), ec);
+  portguard::listen_with_retry(acceptor, endpoint, retry_options(), ec);
 }
 
 /// Binds an acceptor or UDP socket with exclusive_bind(), retrying while the
 /// port is still held.
 /**
  * Each attempt is `exclusive_bind(socket, endpoint, policy, ec)`; the retry
- * rule is that of the secure acceptor overload above. An acceptor is left
- * bound, not listening.
+ * rule is that of listen_with_retry(). An acceptor is left bound, not
+ * listening: call `listen()` next. (Given a secure acceptor,
+ * bind_with_retry() is listen_with_retry() under its older name, and
+ * listens.)
  *
  * @param socket A `basic_socket_acceptor` or `basic_datagram_socket`.
  * @param endpoint The local endpoint to bind.
@@ -172,6 +215,9 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
 
 /// Binds (and, for a secure acceptor, listens), retrying (throwing form).
 /**
+ * For a secure acceptor prefer listen_with_retry(), the same call under the
+ * name of what it does.
+ *
  * @throws system_error Thrown with the last attempt's error, naming
  * "bind_with_retry".
  */

@@ -8,7 +8,7 @@
 # executors, moves). Any report fails the stage; reports from every process,
 # forked children included, are written to build/tsan/sanitizer/ and
 # printed here. TSAN_SUITES narrows the run (a CTest regular expression),
-# e.g. TSAN_SUITES='^portguard_tests\.(scenario_restart|load|secure_acceptor)$'.
+# e.g. TSAN_SUITES='^portguard_tests\.(scenario_restart|scenario_load|secure_acceptor)$'.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -4,11 +4,13 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// bind_with_retry: retries while the port is held, gives up with the last
-// error, caps its back-off, never retries a permanent error, and which bind
-// errors count as transient is the platform's rule (POSIX: EADDRINUSE only;
-// Windows: WSAEADDRINUSE and WSAEACCES, an exclusive rebind refused while
-// the old socket's connections linger).
+// bind_with_retry and listen_with_retry: retries while the port is held,
+// gives up with the last error, caps its back-off, never retries a
+// permanent error, and which bind errors count as transient is the
+// platform's rule (POSIX: EADDRINUSE only; Windows: WSAEADDRINUSE and
+// WSAEACCES, an exclusive rebind refused while the old socket's connections
+// linger). listen_with_retry leaves a secure acceptor listening;
+// bind_with_retry leaves any other socket only bound.
 //
 #include <portguard/bind_with_retry.hpp>
 
@@ -24,6 +26,7 @@
 #include <cerrno>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -42,6 +45,28 @@ const int address_not_available = WSAEADDRNOTAVAIL;
 #else
 const int address_not_available = EADDRNOTAVAIL;
 #endif
+
+/// Whether a loopback client can connect to `port` now (bounded: a refused
+/// or unanswered connect ends within two seconds).
+bool accepts_connections(unsigned short port)
+{
+  net::io_context ctx;
+  tcp::socket client(ctx);
+  error_code result = net::error::timed_out;
+  client.async_connect(tcp::endpoint(loopback, port), [&](const error_code& ec) { result = ec; });
+  ctx.run_for(std::chrono::seconds(2));
+  return !result;
+}
+
+/// Refused the way the platform refuses a bind on a held port.
+bool refused_as_held(const error_code& ec)
+{
+#if defined(_WIN32)
+  return ec == net::error::address_in_use || ec == net::error::access_denied;
+#else
+  return ec == net::error::address_in_use;
+#endif
+}
 
 /// An OS error value as Asio reports it.
 error_code os_error(int value)
@@ -216,6 +241,68 @@ BOOST_AUTO_TEST_CASE(retry_for_udp_and_plain_acceptors, *boost::unit_test::timeo
       portguard::exclusivity::required);
   BOOST_TEST(acceptor.local_endpoint().port() != 0);
   BOOST_TEST(portguard::is_exclusive(acceptor));
+}
+
+// The compile part of listen_with_retry: every overload.
+[[maybe_unused]] void every_listen_with_retry_form(portguard::secure_acceptor& a,
+    const tcp::endpoint& endpoint, error_code& ec)
+{
+  portguard::listen_with_retry(a, endpoint);
+  portguard::listen_with_retry(a, endpoint, portguard::retry_options());
+  portguard::listen_with_retry(a, endpoint, ec);
+  portguard::listen_with_retry(a, endpoint, portguard::retry_options(), ec);
+}
+
+BOOST_AUTO_TEST_CASE(listen_with_retry_listens_where_bind_with_retry_only_binds,
+    *boost::unit_test::timeout(30))
+{
+  net::io_context ctx;
+
+  // The control: on a plain acceptor, bind_with_retry binds and does not
+  // listen, so a client is refused.
+  tcp::acceptor bound_only(ctx);
+  portguard::bind_with_retry(bound_only, tcp::endpoint(loopback, 0), quick_retry(2));
+  BOOST_TEST(portguard::is_exclusive(bound_only));
+  BOOST_TEST(!accepts_connections(bound_only.local_endpoint().port()),
+      "control: bind_with_retry left the plain acceptor bound, not listening");
+
+  // listen_with_retry: open, bind and listen, in both forms.
+  portguard::secure_acceptor thrown(ctx);
+  portguard::listen_with_retry(thrown, tcp::endpoint(loopback, 0));
+  BOOST_TEST(thrown.is_exclusive());
+  BOOST_TEST(accepts_connections(thrown.local_endpoint().port()), "listening");
+
+  portguard::secure_acceptor with_ec(ctx);
+  error_code ec;
+  portguard::listen_with_retry(with_ec, tcp::endpoint(loopback, 0), quick_retry(2), ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(accepts_connections(with_ec.local_endpoint().port()), "listening");
+
+  // bind_with_retry on a secure acceptor is the same call under its older name.
+  portguard::secure_acceptor older_name(ctx);
+  portguard::bind_with_retry(older_name, tcp::endpoint(loopback, 0), ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(accepts_connections(older_name.local_endpoint().port()), "listening");
+
+  // A held port: the last error, naming the call; nothing left open.
+  const unsigned short held = thrown.local_endpoint().port();
+  portguard::secure_acceptor late(ctx);
+  portguard::listen_with_retry(late, tcp::endpoint(loopback, held), quick_retry(2), ec);
+  BOOST_TEST(refused_as_held(ec), ec.message());
+  BOOST_TEST(!late.is_open());
+  try
+  {
+    portguard::listen_with_retry(late, tcp::endpoint(loopback, held), quick_retry(2));
+    BOOST_ERROR("listen_with_retry did not throw");
+  }
+  catch (const portguard::system_error& e)
+  {
+    BOOST_TEST(refused_as_held(e.code()), e.code().message());
+    BOOST_TEST(std::string(e.what()).find("listen_with_retry") != std::string::npos, e.what());
+  }
+  BOOST_TEST(!late.is_open());
+  portguard::listen_with_retry(late, tcp::endpoint(loopback, 0), quick_retry(1), ec);
+  BOOST_TEST(!ec, "control: the same acceptor listens on a free port: " << ec.message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

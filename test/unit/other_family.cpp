@@ -90,7 +90,7 @@ bool host_has_ipv6()
 boost::test_tools::assertion_result needs_ipv6(utf::test_unit_id)
 {
   boost::test_tools::assertion_result result(host_has_ipv6());
-  result.message() << "this host has no IPv6 loopback: nothing on the other family to guard";
+  result.message() << "[os] this host has no IPv6 loopback: nothing on the other family to guard";
   return result;
 }
 
@@ -99,7 +99,7 @@ boost::test_tools::assertion_result needs_linux_and_ipv6(utf::test_unit_id id)
   if (!on_linux)
   {
     boost::test_tools::assertion_result result(false);
-    result.message() << "Linux: runs a Python client and counts descriptors in /proc";
+    result.message() << "[platform] Linux only: runs a Python client and counts descriptors in /proc";
     return result;
   }
   return needs_ipv6(id);
@@ -111,7 +111,7 @@ boost::test_tools::assertion_result needs_user_nobody(utf::test_unit_id id)
   if (!base)
     return base;
   boost::test_tools::assertion_result result(can_switch_user());
-  result.message() << "not root: cannot run the rival as user nobody";
+  result.message() << "[needs root] cannot run the rival as user nobody";
   return result;
 }
 
@@ -373,7 +373,7 @@ boost::test_tools::assertion_result resolver_tries_ipv6_first(utf::test_unit_id 
   if (!base)
     return base;
   boost::test_tools::assertion_result result(localhost_tries_ipv6_first());
-  result.message() << "this host's resolver gives 127.0.0.1 first for localhost "
+  result.message() << "[os] this host's resolver gives 127.0.0.1 first for localhost "
                       "(/etc/hosts maps it to IPv4 only); see ::1-first client test";
   return result;
 }

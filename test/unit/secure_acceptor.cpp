@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(sharing_options_are_refused_and_it_stays_exclusive)
   BOOST_CHECK_THROW(acceptor.set_option(portguard::exclusive_address_use(false)),
       portguard::system_error);
 #if defined(_WIN32)
-  // reuse_address is recorded, not passed on (see drop_in.cpp and windows.cpp).
+  // reuse_address is recorded, not passed on (see scenario_drop_in.cpp and scenario_windows.cpp).
   acceptor.set_option(net::socket_base::reuse_address(true), ec);
   BOOST_TEST(!ec);
   BOOST_TEST(acceptor.is_exclusive());

@@ -1,5 +1,5 @@
 //
-// test/unit/adoption.cpp
+// test/unit/scenario_adoption.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -79,7 +79,7 @@ const identity rival_identities[] = {identity::same_user, identity::other_user};
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(adoption)
+BOOST_AUTO_TEST_SUITE(scenario_adoption)
 
 BOOST_AUTO_TEST_CASE(shareable_socket_refused_under_required, *boost::unit_test::timeout(60))
 {

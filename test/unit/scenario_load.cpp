@@ -1,5 +1,5 @@
 //
-// test/unit/load.cpp
+// test/unit/scenario_load.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -340,7 +340,7 @@ std::vector<std::pair<identity, rival_counts>> load_with_rivals(
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(load)
+BOOST_AUTO_TEST_SUITE(scenario_load)
 
 #if !defined(_WIN32)
 

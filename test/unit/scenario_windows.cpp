@@ -1,5 +1,5 @@
 //
-// test/unit/windows.cpp
+// test/unit/scenario_windows.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -204,7 +204,7 @@ tcp::acceptor& defend(const hijack_cell& h, tcp::acceptor& plain,
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(windows)
+BOOST_AUTO_TEST_SUITE(scenario_windows)
 
 // -- Hijacks: control first, then every portguard path ---------------------------
 

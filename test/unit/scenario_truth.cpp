@@ -1,5 +1,5 @@
 //
-// test/unit/truth.cpp
+// test/unit/scenario_truth.cpp
 //
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
@@ -19,16 +19,19 @@
 //   flags look exclusive; is_exclusive() and adoption say so;
 // - no false alarm: TIME_WAIT entries of a previous run, the acceptor's own
 //   connections;
-// - the table unreadable or partial (fault seam): required fails closed only
-//   where a check was needed, and says holders_unknown;
+// - the table unreadable (fault seam): required fails closed only where a
+//   check was needed, and says holders_unknown (a partial table, and the
+//   holder lists themselves, are tested in holders.cpp);
 // - Windows: SO_EXCLUSIVEADDRUSE set after bind reads back on but protects
 //   nothing, which a probe bind shows.
 //
 #include <portguard/portguard.hpp>
 
+#include "support/fault_seam.hpp"
 #include "support/platform_rules.hpp"
 #include "support/ports.hpp"
 #include "support/rival.hpp"
+#include "support/skip.hpp"
 #include "support/squatter.hpp"
 
 #include <boost/predef/os/linux.h>
@@ -59,11 +62,17 @@ using portguard::exclusivity;
 
 constexpr bool on_linux = BOOST_OS_LINUX != 0;
 
-boost::test_tools::assertion_result linux_only(utf::test_unit_id)
+/// Empty on Linux: the cases read /proc/net and squat from other processes.
+std::string linux_reason()
 {
-  boost::test_tools::assertion_result result(on_linux);
-  result.message() << "Linux: reads /proc/net and squats from other processes";
-  return result;
+  return on_linux ? std::string()
+                  : "[platform] Linux only: reads /proc/net and squats from other processes";
+}
+
+/// Empty when a squatter can run as `who` here, on Linux.
+std::string linux_and_identity_reason(identity who)
+{
+  return first_reason(linux_reason(), identity_reason(who));
 }
 
 /// This process's user id (POSIX), for comparing with a holder's.
@@ -88,16 +97,6 @@ bool refused_by_conflict(const outcome& o)
   return o.ec == net::error::address_in_use;
 #endif
 }
-
-/// Sets a fault of the socket table for the scope of the object.
-struct table_fault
-{
-  explicit table_fault(portguard::detail::table_fault_kind kind)
-  {
-    portguard::detail::injected_table_fault() = kind;
-  }
-  ~table_fault() { portguard::detail::injected_table_fault() = portguard::detail::table_fault_kind::none; }
-};
 
 net::ip::address wildcard(bool v6)
 {
@@ -280,6 +279,23 @@ void listen_by(path how, exclusivity policy, const tcp::endpoint& endpoint,
   }
 }
 
+/// Empty where the exclusive option can be set on a bound socket (Linux,
+/// Windows); else why the after-bind case has nothing to ask.
+std::string option_after_bind_reason(bool v6)
+{
+  net::io_context ctx;
+  tcp::acceptor after(ctx);
+  error_code ec;
+  after.open(v6 ? tcp::v6() : tcp::v4(), ec);
+  if (!ec)
+    after.bind({wildcard(v6), 0}, ec);
+  if (ec)
+    return {}; // the case itself reports the failed open or bind
+  after.set_option(portguard::exclusive_address_use(true), ec);
+  return ec ? "[platform] this platform refuses the exclusive option after bind: " + ec.message()
+            : std::string();
+}
+
 bool is_exclusive_of(tcp::acceptor& acceptor, path how)
 {
   error_code ec;
@@ -294,15 +310,13 @@ bool is_exclusive_of(tcp::acceptor& acceptor, path how)
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(truth)
+BOOST_AUTO_TEST_SUITE(scenario_truth)
 
+BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+  return linux_and_identity_reason(squatter_cells().at(i).who);
+}))
 BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_cells()), c)
 {
-  if (!on_linux)
-  {
-    BOOST_TEST_MESSAGE("skipped " << c << ": Linux only (the squatter is a POSIX child)");
-    return;
-  }
   const unsigned short port = unused_tcp_port();
   const tcp::endpoint endpoint(wildcard(c.v6), port);
   net::io_context ctx;
@@ -311,11 +325,7 @@ BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_ce
   // owns the port the moment the server closes.
   {
     squatter squat({transport::tcp, rival_options::reuse_address, wildcard(c.v6), port}, c.who);
-    if (squat.result().kind == outcome::skipped)
-    {
-      BOOST_TEST_MESSAGE("skipped " << c << ": " << squat.result().note);
-      return;
-    }
+    BOOST_TEST_REQUIRE(squat.result().kind != outcome::skipped, squat.result().note);
     BOOST_TEST_REQUIRE(squat.holds(), "the squatter could not bind: " << squat.result());
     error_code ec;
     tcp::acceptor control(ctx, endpoint, true);
@@ -350,7 +360,7 @@ BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_ce
   }
 }
 
-BOOST_AUTO_TEST_CASE(refusal_names_the_holder, *utf::precondition(linux_only))
+BOOST_AUTO_TEST_CASE(refusal_names_the_holder, *skip_unless(linux_reason))
 {
   const unsigned short port = unused_tcp_port();
   squatter squat({transport::tcp, rival_options::reuse_address, wildcard(false), port},
@@ -378,8 +388,13 @@ BOOST_AUTO_TEST_CASE(refusal_names_the_holder, *utf::precondition(linux_only))
 
 // -- The bind/listen window ------------------------------------------------------------
 
-BOOST_DATA_TEST_CASE(rival_in_the_bind_listen_window,
-    bdata::make({identity::same_process, identity::same_user, identity::other_user}), who)
+/// The rivals of the bind/listen window, in the order of its samples.
+const identity window_rivals[] = {identity::same_process, identity::same_user, identity::other_user};
+
+BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+  return identity_reason(window_rivals[i]);
+}))
+BOOST_DATA_TEST_CASE(rival_in_the_bind_listen_window, bdata::make(window_rivals), who)
 {
   net::io_context ctx;
   std::unique_ptr<squatter> in_window;
@@ -395,11 +410,7 @@ BOOST_DATA_TEST_CASE(rival_in_the_bind_listen_window,
   control.set_option(net::socket_base::reuse_address(true));
   control.bind({net::ip::address_v4::any(), 0});
   squat_in_window(control.local_endpoint().port());
-  if (in_window->result().kind == outcome::skipped)
-  {
-    BOOST_TEST_MESSAGE("skipped for " << who << ": " << in_window->result().note);
-    return;
-  }
+  BOOST_TEST_REQUIRE(in_window->result().kind != outcome::skipped, in_window->result().note);
   BOOST_TEST(in_window->holds(), "control: the rival joins plain Asio in the window");
   control.listen();
   in_window.reset();
@@ -407,11 +418,13 @@ BOOST_DATA_TEST_CASE(rival_in_the_bind_listen_window,
 
   // The endpoint constructor, with the rival put in its window by the seam.
   unsigned short port = unused_tcp_port();
-  portguard::detail::between_bind_and_listen_hook() = [&] { squat_in_window(port); };
   std::unique_ptr<portguard::secure_acceptor> secure;
-  BOOST_CHECK_NO_THROW(secure.reset(new portguard::secure_acceptor(
-      ctx, tcp::endpoint(net::ip::address_v4::any(), port))));
-  portguard::detail::between_bind_and_listen_hook() = nullptr;
+  {
+    fault_seam seam;
+    seam.between_bind_and_listen([&] { squat_in_window(port); });
+    BOOST_CHECK_NO_THROW(secure.reset(new portguard::secure_acceptor(
+        ctx, tcp::endpoint(net::ip::address_v4::any(), port))));
+  }
   BOOST_TEST_REQUIRE(!!in_window);
   BOOST_TEST(!in_window->holds(), "the rival cannot join in portguard's window: " << in_window->result());
   BOOST_TEST(refused_by_conflict(in_window->result()), in_window->result());
@@ -431,25 +444,22 @@ BOOST_DATA_TEST_CASE(rival_in_the_bind_listen_window,
 
 // -- Flags cleared after a sharer joined ---------------------------------------------
 
-BOOST_DATA_TEST_CASE(udp_sharer_stays_when_reuse_address_is_cleared,
-    bdata::make({identity::same_user, identity::other_user}), who)
+/// The sharers of the UDP case, in the order of its samples.
+const identity udp_sharers[] = {identity::same_user, identity::other_user};
+
+BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+  return linux_and_identity_reason(udp_sharers[i]);
+}))
+BOOST_DATA_TEST_CASE(udp_sharer_stays_when_reuse_address_is_cleared, bdata::make(udp_sharers),
+    who)
 {
-  if (!on_linux)
-  {
-    BOOST_TEST_MESSAGE("skipped: Linux only");
-    return;
-  }
   net::io_context ctx;
   udp::socket ours(ctx, udp::v4());
   ours.set_option(net::socket_base::reuse_address(true));
   ours.bind({net::ip::address_v4::any(), 0});
   const unsigned short port = ours.local_endpoint().port();
   squatter sharer({transport::udp, rival_options::reuse_address, net::ip::address_v4::any(), port}, who);
-  if (sharer.result().kind == outcome::skipped)
-  {
-    BOOST_TEST_MESSAGE("skipped for " << who << ": " << sharer.result().note);
-    return;
-  }
+  BOOST_TEST_REQUIRE(sharer.result().kind != outcome::skipped, sharer.result().note);
   BOOST_TEST_REQUIRE(sharer.holds());
   ours.set_option(net::socket_base::reuse_address(false));
   BOOST_TEST(proc_net_count(transport::udp, port) == 2, "control: the kernel still lists both sockets");
@@ -459,7 +469,7 @@ BOOST_DATA_TEST_CASE(udp_sharer_stays_when_reuse_address_is_cleared,
 }
 
 BOOST_AUTO_TEST_CASE(reuse_port_group_stays_when_the_option_is_cleared,
-    *utf::precondition(linux_only))
+    *skip_unless(linux_reason))
 {
   net::io_context ctx;
   tcp::acceptor ours(ctx, tcp::v4());
@@ -492,7 +502,7 @@ BOOST_AUTO_TEST_CASE(reuse_port_group_stays_when_the_option_is_cleared,
 
 // -- No false alarms ---------------------------------------------------------------
 
-BOOST_AUTO_TEST_CASE(time_wait_of_a_previous_run_is_not_a_holder, *utf::precondition(linux_only))
+BOOST_AUTO_TEST_CASE(time_wait_of_a_previous_run_is_not_a_holder, *skip_unless(linux_reason))
 {
   const unsigned short port = unused_tcp_port();
   leave_time_wait(port);
@@ -537,7 +547,7 @@ BOOST_AUTO_TEST_CASE(own_connections_are_not_holders)
 }
 
 BOOST_AUTO_TEST_CASE(accepted_connection_of_a_shared_port_is_not_exclusive,
-    *utf::precondition(linux_only))
+    *skip_unless(linux_reason))
 {
   net::io_context ctx;
   tcp::acceptor plain(ctx, tcp::v4());
@@ -571,10 +581,11 @@ BOOST_AUTO_TEST_CASE(accepted_connection_of_a_shared_port_is_not_exclusive,
 // -- When the table cannot be read ----------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(unreadable_table_fails_closed_only_where_a_check_is_needed,
-    *utf::precondition(linux_only))
+    *skip_unless(linux_reason))
 {
   net::io_context ctx;
-  table_fault fault(portguard::detail::table_fault_kind::unreadable);
+  fault_seam seam;
+  seam.table(portguard::detail::table_fault_kind::unreadable);
 
   // No TIME_WAIT: the bind proves the socket alone without the table.
   portguard::secure_acceptor fresh(ctx, {net::ip::address_v4::loopback(), 0});
@@ -585,11 +596,9 @@ BOOST_AUTO_TEST_CASE(unreadable_table_fails_closed_only_where_a_check_is_needed,
 
   // TIME_WAIT: the bind needs SO_REUSEADDR, so only the table could tell.
   const unsigned short port = unused_tcp_port();
-  {
-    table_fault readable(portguard::detail::table_fault_kind::none);
-    leave_time_wait(port);
-  }
-  portguard::detail::injected_table_fault() = portguard::detail::table_fault_kind::unreadable;
+  seam.table(portguard::detail::table_fault_kind::none);
+  leave_time_wait(port);
+  seam.table(portguard::detail::table_fault_kind::unreadable);
   BOOST_TEST_REQUIRE(time_wait_entries(port) > 0);
   BOOST_CHECK_EXCEPTION(portguard::secure_acceptor(ctx, tcp::endpoint(net::ip::address_v4::loopback(), port)),
       portguard::system_error,
@@ -603,23 +612,16 @@ BOOST_AUTO_TEST_CASE(unreadable_table_fails_closed_only_where_a_check_is_needed,
   BOOST_TEST((ec == portguard::error::holders_unknown), ec.message());
 }
 
-BOOST_AUTO_TEST_CASE(partial_table_says_what_it_cannot_see, *utf::precondition(linux_only))
-{
-  net::io_context ctx;
-  table_fault fault(portguard::detail::table_fault_kind::partial);
-  tcp::acceptor plain(ctx, {net::ip::address_v4::loopback(), 0}); // SO_REUSEADDR, listening
-  error_code ec;
-  BOOST_TEST(!portguard::is_exclusive(plain, ec));
-  BOOST_TEST((ec == portguard::error::holders_unknown), ec.message());
-  const portguard::port_holders holders = portguard::holders_of(plain.local_endpoint());
-  BOOST_TEST(!holders.complete);
-  BOOST_TEST(holders.sockets.size() == 1u, "what it can see, it lists");
-}
-
 // -- Windows: SO_EXCLUSIVEADDRUSE set after bind ------------------------------------------
 
-BOOST_DATA_TEST_CASE(exclusive_option_set_after_bind_is_not_trusted,
-    bdata::make({false, true}), v6)
+/// The families of the after-bind case, in the order of its samples.
+const bool after_bind_v6[] = {false, true};
+
+BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+  return option_after_bind_reason(after_bind_v6[i]);
+}))
+BOOST_DATA_TEST_CASE(exclusive_option_set_after_bind_is_not_trusted, bdata::make(after_bind_v6),
+    v6)
 {
   net::io_context ctx;
   // Set before bind: it works, and is_exclusive() says so.
@@ -635,11 +637,7 @@ BOOST_DATA_TEST_CASE(exclusive_option_set_after_bind_is_not_trusted,
   portguard::guard_other_family(after);
   error_code ec;
   after.set_option(portguard::exclusive_address_use(true), ec);
-  if (ec)
-  {
-    BOOST_TEST_MESSAGE("this platform refuses the option after bind: " << ec.message());
-    return;
-  }
+  BOOST_TEST_REQUIRE(!ec, "the precondition found the option settable after bind: " << ec.message());
   portguard::exclusive_address_use read_back;
   after.get_option(read_back);
   const outcome shadow = attempt({transport::tcp, rival_options::none, loopback(v6),
