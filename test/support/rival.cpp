@@ -5,6 +5,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 #include "rival.hpp"
+#include "net.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -17,6 +17,7 @@
 #include <portguard/secure_acceptor.hpp>
 
 #include "support/descriptors.hpp"
+#include "support/net.hpp"
 #include "support/platform_rules.hpp"
 #include "support/rival.hpp"
 #include "support/squatter.hpp"

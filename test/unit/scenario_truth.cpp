@@ -327,7 +327,6 @@ BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_ce
     squatter squat({transport::tcp, rival_options::reuse_address, wildcard(c.v6), port}, c.who);
     BOOST_TEST_REQUIRE(squat.result().kind != outcome::skipped, squat.result().note);
     BOOST_TEST_REQUIRE(squat.holds(), "the squatter could not bind: " << squat.result());
-    error_code ec;
     tcp::acceptor control(ctx, endpoint, true);
     BOOST_TEST(control.is_open(), "plain Asio starts beside the squatter");
     BOOST_TEST(!squat.listen().won_port(), "while the server listens, the squatter cannot");

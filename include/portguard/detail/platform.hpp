@@ -478,7 +478,7 @@ inline bool probe_bind(int family, int type, const net::ip::address& address,
     v6.sin6_port = htons(port);
     const auto bytes = address.to_v6().to_bytes();
     std::memcpy(&v6.sin6_addr, bytes.data(), bytes.size());
-    v6.sin6_scope_id = address.to_v6().scope_id();
+    v6.sin6_scope_id = static_cast<std::uint32_t>(address.to_v6().scope_id());
     size = sizeof(sockaddr_in6);
   }
   const bool bound = ::bind(s, reinterpret_cast<const sockaddr*>(&storage), size) == 0;

@@ -133,6 +133,20 @@ inline net::ip::address diag_address(int family, const std::uint32_t (&words)[4]
   return net::ip::address_v6(bytes);
 }
 
+/// NLMSG_OK, without comparing signed and unsigned.
+inline bool netlink_message_fits(const nlmsghdr* h, std::size_t left) noexcept
+{
+  return left >= sizeof(nlmsghdr) && h->nlmsg_len >= sizeof(nlmsghdr) && h->nlmsg_len <= left;
+}
+
+/// NLMSG_NEXT, on an unsigned count of the bytes left.
+inline nlmsghdr* next_netlink_message(nlmsghdr* h, std::size_t& left) noexcept
+{
+  const std::size_t step = NLMSG_ALIGN(h->nlmsg_len);
+  left = step < left ? left - step : 0;
+  return reinterpret_cast<nlmsghdr*>(reinterpret_cast<char*>(h) + step);
+}
+
 /// One dump: every socket of `family`/`protocol` in `states` (a bit mask
 /// of TCP states), on `port` (0: every port), appended to `out`. For TCP,
 /// `family` AF_UNSPEC asks for both families in one walk.
@@ -195,9 +209,9 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
         ec = net::error::eof;
       return;
     }
-    int left = static_cast<int>(received);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, left);
-         h = NLMSG_NEXT(h, left))
+    std::size_t left = static_cast<std::size_t>(received);
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); netlink_message_fits(h, left);
+         h = next_netlink_message(h, left))
     {
       if (h->nlmsg_type == NLMSG_DONE)
       {
@@ -320,6 +334,19 @@ inline bool is_same_socket(const port_holder& holder, native_socket,
   return identity != 0 && holder.inode == identity;
 }
 
+/// The socket inode a /proc/<pid>/fd entry points at ("socket:[N]"); false
+/// for an entry that is not a socket (or is gone).
+inline bool socket_inode_of(DIR* fds, const char* name, std::uint64_t& inode) noexcept
+{
+  char target[64];
+  const ssize_t n = ::readlinkat(::dirfd(fds), name, target, sizeof(target) - 1);
+  if (n <= 8 || std::strncmp(target, "socket:[", 8) != 0)
+    return false;
+  target[n] = '\0';
+  inode = static_cast<std::uint64_t>(std::strtoull(target + 8, nullptr, 10));
+  return true;
+}
+
 /// Fills in pid and process name for holders whose inode a process of ours
 /// to see has open: scans /proc/<pid>/fd. Processes this one may not read
 /// (another user's, unless root) are skipped; a process that exits during
@@ -351,12 +378,9 @@ inline void find_owners(std::vector<port_holder>& holders)
     {
       if (fd->d_name[0] == '.')
         continue;
-      char target[64];
-      const ssize_t n = ::readlinkat(::dirfd(fds), fd->d_name, target, sizeof(target) - 1);
-      if (n <= 8 || std::strncmp(target, "socket:[", 8) != 0)
+      std::uint64_t inode = 0;
+      if (!socket_inode_of(fds, fd->d_name, inode))
         continue;
-      target[n] = '\0';
-      const auto inode = static_cast<std::uint64_t>(std::strtoull(target + 8, nullptr, 10));
       const auto match = wanted.find(inode);
       if (match == wanted.end())
         continue;
@@ -475,12 +499,9 @@ inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& hol
       const long number = std::strtol(fd->d_name, &fd_end, 10);
       if (fd_end == fd->d_name || *fd_end != '\0')
         continue;
-      char target[64];
-      const ssize_t n = ::readlinkat(::dirfd(fds), fd->d_name, target, sizeof(target) - 1);
-      if (n <= 8 || std::strncmp(target, "socket:[", 8) != 0)
+      std::uint64_t inode = 0;
+      if (!socket_inode_of(fds, fd->d_name, inode))
         continue;
-      target[n] = '\0';
-      const auto inode = static_cast<std::uint64_t>(std::strtoull(target + 8, nullptr, 10));
       const auto match = wanted.find(inode);
       if (match == wanted.end())
         continue;
