@@ -113,6 +113,11 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
       h.address = address;
       h.port = local_port;
       h.state = udp ? holder_state::datagram : holder_state::listening;
+      // The tables do not say whether an IPv6 socket is dual-stack; Windows
+      // sockets are IPv6-only unless their owner turned IPV6_V6ONLY off,
+      // and a dual-stack socket could not sit beside an exclusive IPv4
+      // socket of the same port anyway (the IPv4 half conflicts).
+      h.v6_only = address.is_v6();
       if (pid != 0) // 0: unknown (Wine cannot always tell; Windows never owns a socket as 0)
         h.pid = static_cast<std::uint32_t>(pid);
       out.sockets.push_back(std::move(h));
