@@ -234,7 +234,7 @@ std::vector<squatter_cell> squatter_cells()
 /// Brings up a listener on `endpoint` by `how`; the error of the first step
 /// that failed, the acceptor (open or not) in `out`.
 void listen_by(path how, exclusivity policy, const tcp::endpoint& endpoint,
-    net::io_context& ctx, std::unique_ptr<tcp::acceptor>& out, error_code& ec)
+    net::io_context& ctx, std::shared_ptr<tcp::acceptor>& out, error_code& ec)
 {
   switch (how)
   {
@@ -336,7 +336,7 @@ BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_ce
 
   squatter squat({transport::tcp, rival_options::reuse_address, wildcard(c.v6), port}, c.who);
   BOOST_TEST_REQUIRE(squat.holds(), "the squatter could not bind again: " << squat.result());
-  std::unique_ptr<tcp::acceptor> acceptor;
+  std::shared_ptr<tcp::acceptor> acceptor; // deletes what it was given (a secure_acceptor too)
   error_code ec;
   listen_by(c.how, c.policy, endpoint, ctx, acceptor, ec);
   if (c.policy == exclusivity::required)
