@@ -390,13 +390,17 @@ BOOST_AUTO_TEST_CASE(refusal_names_the_holder, *skip_unless(linux_reason))
 /// The rivals of the bind/listen window, in the order of its samples.
 const identity window_rivals[] = {identity::same_process, identity::same_user, identity::other_user};
 
-BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+/// Why the i-th squatter of the window cannot run here (empty if it can).
+static std::string window_rival_reason(std::size_t i)
+{
 #if defined(_WIN32)
   if (window_rivals[i] != identity::same_process)
-    return std::string("[platform] squatters in another process: POSIX only");
+    return "[platform] squatters in another process: POSIX only";
 #endif
   return identity_reason(window_rivals[i]);
-}))
+}
+
+BOOST_TEST_DECORATOR(*skip_sample_unless(window_rival_reason))
 BOOST_DATA_TEST_CASE(rival_in_the_bind_listen_window, bdata::make(window_rivals), who)
 {
   net::io_context ctx;
