@@ -32,6 +32,9 @@ for stage in scripts/stages/[0-9]*.sh; do
   cpu=$(awk 'END {printf "%.0f", $1 + $2}' "$log_dir/$name.cpu")
   if [ "$status" -ne 0 ]; then
     echo "== stage $name FAILED after $((SECONDS - start)) s (log: $log_dir/$name.log)"
+    # The failed checks themselves, which a long test log buries.
+    grep -E '\): (fatal )?error|\): last checkpoint|Test  *#.*\*\*\*' "$log_dir/$name.log" \
+      | head -40 || true
     exit 1
   fi
   echo "== stage $name passed in $((SECONDS - start)) s (cpu $cpu s)"
