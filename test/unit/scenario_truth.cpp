@@ -40,6 +40,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -110,29 +113,32 @@ net::ip::address loopback(bool v6)
             : net::ip::address(net::ip::address_v4::loopback());
 }
 
-/// The kernel's own count of sockets on a local port, from /proc/net (an
-/// independent reading: not portguard's netlink code). TCP: listening
-/// sockets (state 0A); UDP: every socket.
-int proc_net_count(transport proto, unsigned short port)
+/// The kernel's own count of sockets on one IPv4 address and port, from
+/// /proc/net (an independent reading: not portguard's netlink code). TCP:
+/// listening sockets (state 0A); UDP: every socket. Only the exact address:
+/// another test's socket on the same port number elsewhere (a client's
+/// ephemeral port, the other family) is not counted.
+int proc_net_count(transport proto, const net::ip::address_v4& address, unsigned short port)
 {
+  // /proc/net prints the address's four network-order bytes read as one
+  // native 32-bit word, in hex.
+  const auto bytes = address.to_bytes();
+  std::uint32_t word = 0;
+  std::memcpy(&word, bytes.data(), sizeof(word));
+  char wanted[16];
+  std::snprintf(wanted, sizeof(wanted), "%08X:%04X", static_cast<unsigned>(word),
+      unsigned{port});
   int count = 0;
-  for (const char* family : {"", "6"})
+  std::ifstream table(proto == transport::tcp ? "/proc/net/tcp" : "/proc/net/udp");
+  std::string line;
+  std::getline(table, line);
+  while (std::getline(table, line))
   {
-    std::ifstream table(std::string("/proc/net/") + (proto == transport::tcp ? "tcp" : "udp") + family);
-    std::string line;
-    std::getline(table, line);
-    while (std::getline(table, line))
-    {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state;
-      fields >> slot >> local >> remote >> state;
-      const auto colon = local.rfind(':');
-      if (colon == std::string::npos)
-        continue;
-      const auto local_port = static_cast<unsigned short>(std::stoul(local.substr(colon + 1), nullptr, 16));
-      if (local_port == port && (proto == transport::udp || state == "0A"))
-        ++count;
-    }
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (local == wanted && (proto == transport::udp || state == "0A"))
+      ++count;
   }
   return count;
 }
@@ -469,7 +475,7 @@ BOOST_DATA_TEST_CASE(udp_sharer_stays_when_reuse_address_is_cleared, bdata::make
   BOOST_TEST_REQUIRE(sharer.result().kind != outcome::skipped, sharer.result().note);
   BOOST_TEST_REQUIRE(sharer.holds());
   ours.set_option(net::socket_base::reuse_address(false));
-  BOOST_TEST(proc_net_count(transport::udp, port) == 2, "control: the kernel still lists both sockets");
+  BOOST_TEST(proc_net_count(transport::udp, net::ip::address_v4::any(), port) == 2, "control: the kernel still lists both sockets");
   BOOST_TEST(!portguard::is_exclusive(ours), "flags look exclusive; the port is shared");
   const portguard::port_holders others = portguard::other_holders(ours);
   BOOST_TEST(others.sockets.size() == 1u);
@@ -489,7 +495,7 @@ BOOST_AUTO_TEST_CASE(reuse_port_group_stays_when_the_option_is_cleared,
   BOOST_TEST_REQUIRE(member.holds());
   BOOST_TEST_REQUIRE(member.listen().won_port());
   ours.set_option(portguard::exclusive_address_use(true)); // SO_REUSEPORT off, too late
-  BOOST_TEST(proc_net_count(transport::tcp, port) == 2, "control: the kernel lists two listeners");
+  BOOST_TEST(proc_net_count(transport::tcp, net::ip::address_v4::loopback(), port) == 2, "control: the kernel lists two listeners");
   BOOST_TEST(!portguard::is_exclusive(ours));
 
   // Adoption under required refuses it and leaves the handle with the caller.
