@@ -158,8 +158,27 @@ MUTANTS = [
         ["check_adoptable"]),
 ]
 
-# The mutant of the Windows branch of set_exclusive() needs a mingw-w64
-# build of the suite and Wine; see scripts/mutants.sh.
+# The Windows branch of set_exclusive(): a mingw-w64 build (build/windows)
+# and Wine run it, from scripts/stages/30-windows.sh (--platform windows).
+MUTANTS.append(
+    Mutant(
+        "no_exclusive_option_windows", "portguard/detail/platform.hpp",
+        "set_exclusive() sets nothing on Windows (no SO_EXCLUSIVEADDRUSE; "
+        "SO_REUSEADDR stays as it was)",
+        [("""#if defined(_WIN32)
+  (void)datagram;
+  if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
+    return;
+""", """#if defined(_WIN32)
+  (void)datagram;
+  ec.clear();
+  return; // mutant: no exclusive option
+  if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
+    return;
+""", 1)],
+        [("scenario_windows", None)],
+        ["set_exclusive"],
+        platform="windows"))
 
 
 def die(message):
@@ -192,27 +211,29 @@ def clear_overlay(build, suites):
         # The object was compiled against another overlay (or none): ninja
         # does not see a header appear in front of the real one, so the
         # object goes.
-        obj = os.path.join(build, "test", "CMakeFiles", "portguard_mutant_%s.dir" % suite,
-                           "unit", suite + ".cpp.o")
-        if os.path.exists(obj):
-            os.remove(obj)
+        for ext in (".cpp.o", ".cpp.obj"):  # POSIX, mingw-w64
+            obj = os.path.join(build, "test", "CMakeFiles", "portguard_mutant_%s.dir" % suite,
+                               "unit", suite + ext)
+            if os.path.exists(obj):
+                os.remove(obj)
 
 
 def common_objects(build):
     base = os.path.join(build, "test", "CMakeFiles", "portguard_tests_common.dir")
     objs = []
     for dirpath, _, files in os.walk(base):
-        objs += [os.path.join(dirpath, f) for f in files if f.endswith(".o")]
+        objs += [os.path.join(dirpath, f) for f in files if f.endswith((".o", ".obj"))]
     return objs
 
 
 def check_common_objects(build, mutant, objs):
     """main.cpp and support/ are compiled against the real headers: they must
     define none of the mutated functions, or the linker might keep their copy."""
+    nm = "x86_64-w64-mingw32-nm" if mutant.platform == "windows" else "nm"
     for fn in mutant.functions:
         pattern = re.compile(r"\bportguard::\w+::detail::%s\(" % re.escape(fn))
         for obj in objs:
-            out = subprocess.run(["nm", "-C", "--defined-only", obj], capture_output=True,
+            out = subprocess.run([nm, "-C", "--defined-only", obj], capture_output=True,
                                  text=True, check=True).stdout
             for line in out.splitlines():
                 parts = line.split(None, 2)
@@ -225,23 +246,30 @@ FAILED_CASE = re.compile(r'(?:fatal )?error: in "([^"]+)"')
 EXCEPTION = re.compile(r'unknown location\(\d+\): fatal error: in "([^"]+)"')
 
 
-def run_suite(build, suite, test_filter, log_path):
+def mutant_executable(build, suite, platform):
     exe = os.path.join(build, "test", "portguard_mutant_" + suite)
-    args = [exe, "--run_test=" + (test_filter or suite), "--log_level=test_suite",
-            "--report_level=short", "--color_output=no"]
+    return exe + ".exe" if platform == "windows" else exe
+
+
+def run_suite(build, suite, test_filter, log_path, platform):
+    exe = mutant_executable(build, suite, platform)
+    # Windows executables run under Wine, through the toolchain's emulator.
+    runner = [os.path.join(ROOT, "scripts", "wine-run")] if platform == "windows" else []
+    args = runner + [exe, "--run_test=" + (test_filter or suite), "--log_level=test_suite",
+                     "--report_level=short", "--color_output=no"]
     start = time.monotonic()
-    try:
-        proc = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL, timeout=SUITE_CAP_S, text=True,
-                              errors="replace", cwd=build)
-        output, code = proc.stdout, proc.returncode
-    except subprocess.TimeoutExpired as e:
-        output = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) \
-            else (e.stdout or "")
-        code = None
+    # The output goes to the log file, not a pipe: under Wine, processes the
+    # run starts (Wine's own services) may outlive it holding a pipe open.
+    with open(log_path, "w") as log:
+        try:
+            code = subprocess.run(args, stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, timeout=SUITE_CAP_S,
+                                  cwd=build).returncode
+        except subprocess.TimeoutExpired:
+            code = None
     elapsed = time.monotonic() - start
-    with open(log_path, "w") as f:
-        f.write(output)
+    with open(log_path, errors="replace") as log:
+        output = log.read()
     cases = []
     for m in FAILED_CASE.finditer(output):
         if m.group(1) not in cases:
@@ -291,15 +319,18 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--markdown")
     parser.add_argument("--jobs", default="2")
+    parser.add_argument("--platform", default="linux", choices=["linux", "windows"],
+                        help="the mutants of this platform's code; BUILD_DIR must be a "
+                             "build for it (windows: the mingw-w64 preset, run under Wine)")
     args = parser.parse_args()
     build = os.path.abspath(args.build)
-    mutants = MUTANTS
+    mutants = [m for m in MUTANTS if m.platform == args.platform]
     if args.only:
         wanted = args.only.split(",")
         unknown = set(wanted) - {m.name for m in MUTANTS}
         if unknown:
             die("unknown mutants: " + ", ".join(sorted(unknown)))
-        mutants = [m for m in MUTANTS if m.name in wanted]
+        mutants = [m for m in mutants if m.name in wanted]
     logs = os.path.join(build, "mutant-logs")
     os.makedirs(logs, exist_ok=True)
     # Every mutant applies before anything is built.
@@ -335,7 +366,8 @@ def main():
                 runs = []
                 for suite, test_filter in m.suites:
                     log = os.path.join(logs, "%s.%s.log" % (m.name, suite))
-                    verdict, cases, secs = run_suite(build, suite, test_filter, log)
+                    verdict, cases, secs = run_suite(build, suite, test_filter, log,
+                                                     args.platform)
                     runs.append((suite, verdict, cases, secs))
                 results.append((m, runs, built))
                 killed = [r for r in runs if r[1]]
@@ -348,7 +380,7 @@ def main():
     finally:
         clear_overlay(build, all_suites)
         for s in all_suites:
-            exe = os.path.join(build, "test", "portguard_mutant_" + s)
+            exe = mutant_executable(build, s, args.platform)
             if os.path.exists(exe):
                 os.remove(exe)
 

@@ -17,9 +17,9 @@
 # (also in build/default/mutant-logs/table.md, suite output beside it), and
 # fails if a mutant survived.
 #
-# Linux only: the Windows branch of set_exclusive() (SO_EXCLUSIVEADDRUSE) is
-# not compiled here; its mutant needs the mingw-w64 suite under Wine, which
-# this stage does not build (see docs/reliability.md, "Mutants").
+# The Linux mutants. The Windows branch of set_exclusive() (SO_EXCLUSIVEADDRUSE)
+# is not compiled here: its mutant runs from scripts/stages/30-windows.sh,
+# `mutants.py build/windows --platform windows`, the suite under Wine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/default

@@ -2,7 +2,7 @@
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
 # The Windows suite: cross-builds everything with mingw-w64 (the `windows`
-# preset) and runs the tests under Wine.
+# preset) and runs the tests under Wine, then the Windows mutant.
 #
 # This stage owns the wineserver of the build's Wine prefix: a server
 # started by a process whose output is a pipe keeps that pipe open, and
@@ -42,4 +42,12 @@ echo "-- Wine prefix ready: $((SECONDS - boot)) s"
 
 tests=$SECONDS
 ctest --preset windows
-echo "-- Windows tests under Wine: $((SECONDS - tests)) s (stage: $((SECONDS - start)) s)"
+echo "-- Windows tests under Wine: $((SECONDS - tests)) s"
+
+# The Windows mutant (set_exclusive() without SO_EXCLUSIVEADDRUSE): one unit
+# file compiled again against a mutated header, its suite run under Wine;
+# some test must fail (scripts/mutants.py, as in 12-mutants.sh for Linux).
+mutants=$SECONDS
+python3 scripts/mutants.py build/windows --platform windows \
+  --markdown build/windows/mutant-logs/table.md
+echo "-- Windows mutants: $((SECONDS - mutants)) s (stage: $((SECONDS - start)) s)"
