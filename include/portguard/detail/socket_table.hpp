@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
@@ -49,6 +50,14 @@ struct foreign_socket_read
   rules::defender defender{rules::protocol::tcp, rules::socket_state::bound,
       rules::address_kind::wildcard, {}};
   std::string why_not;      ///< When not read: what stopped the read.
+
+  /// A read that did not happen, and why.
+  static foreign_socket_read refused(std::string reason)
+  {
+    foreign_socket_read result;
+    result.why_not = std::move(reason);
+    return result;
+  }
 };
 
 } // namespace detail

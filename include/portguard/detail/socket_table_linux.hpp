@@ -34,6 +34,7 @@
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 PORTGUARD_NAMESPACE_BEGIN
@@ -347,24 +348,58 @@ inline bool socket_inode_of(DIR* fds, const char* name, std::uint64_t& inode) no
   return true;
 }
 
-/// Fills in pid and process name for holders whose inode a process of ours
-/// to see has open: scans /proc/<pid>/fd. Processes this one may not read
-/// (another user's, unless root) are skipped; a process that exits during
-/// the scan is simply not found.
-inline void find_owners(std::vector<port_holder>& holders)
+/// A process seen by for_each_socket_descriptor(): its pid, and its name
+/// from /proc/<pid>/comm, read once when first asked for.
+class process_entry
 {
-  std::unordered_map<std::uint64_t, std::vector<port_holder*>> wanted;
-  for (port_holder& h : holders)
-    if (h.inode != 0 && !h.pid)
-      wanted[h.inode].push_back(&h);
-  if (wanted.empty())
-    return;
+public:
+  process_entry(std::uint32_t pid, std::string dir) : pid_(pid), dir_(std::move(dir)) {}
+
+  std::uint32_t pid() const noexcept { return pid_; }
+
+  const std::string& name()
+  {
+    if (!named_)
+    {
+      named_ = true;
+      const int comm = ::open((dir_ + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
+      if (comm >= 0)
+      {
+        char text[64];
+        const ssize_t read = ::read(comm, text, sizeof(text) - 1);
+        ::close(comm);
+        if (read > 0)
+          name_.assign(text, static_cast<std::size_t>(text[read - 1] == '\n' ? read - 1 : read));
+      }
+    }
+    return name_;
+  }
+
+private:
+  std::uint32_t pid_;
+  std::string dir_;
+  std::string name_;
+  bool named_ = false;
+};
+
+/// Calls `visit(process_entry&, int descriptor, std::uint64_t inode)` for
+/// every socket descriptor of every process whose /proc/<pid>/fd this one
+/// may list, until `visit` returns false. Returns the number of processes
+/// whose descriptors this process was not allowed to list (another user's,
+/// unless root); a process that exits during the walk is simply not seen.
+template <typename Visit>
+std::size_t for_each_socket_descriptor(Visit visit)
+{
+  std::size_t hidden_processes = 0;
   DIR* proc = ::opendir("/proc");
   if (!proc)
-    return;
-  std::size_t found = 0;
-  while (const dirent* entry = ::readdir(proc))
+    return 0;
+  bool more = true;
+  while (more)
   {
+    const dirent* entry = ::readdir(proc);
+    if (!entry)
+      break;
     char* end = nullptr;
     const unsigned long pid = std::strtoul(entry->d_name, &end, 10);
     if (end == entry->d_name || *end != '\0')
@@ -372,43 +407,58 @@ inline void find_owners(std::vector<port_holder>& holders)
     const std::string base = std::string("/proc/") + entry->d_name;
     DIR* fds = ::opendir((base + "/fd").c_str());
     if (!fds)
-      continue;
-    std::string name;
-    while (const dirent* fd = ::readdir(fds))
     {
-      if (fd->d_name[0] == '.')
+      if (errno == EACCES || errno == EPERM)
+        ++hidden_processes;
+      continue;
+    }
+    process_entry process(static_cast<std::uint32_t>(pid), base);
+    while (more)
+    {
+      const dirent* fd = ::readdir(fds);
+      if (!fd)
+        break;
+      char* fd_end = nullptr;
+      const long number = std::strtol(fd->d_name, &fd_end, 10);
+      if (fd_end == fd->d_name || *fd_end != '\0')
         continue;
       std::uint64_t inode = 0;
-      if (!socket_inode_of(fds, fd->d_name, inode))
-        continue;
-      const auto match = wanted.find(inode);
-      if (match == wanted.end())
-        continue;
-      if (name.empty())
-      {
-        const int comm = ::open((base + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
-        if (comm >= 0)
-        {
-          char text[64];
-          const ssize_t read = ::read(comm, text, sizeof(text) - 1);
-          ::close(comm);
-          if (read > 0)
-            name.assign(text, static_cast<std::size_t>(text[read - 1] == '\n' ? read - 1 : read));
-        }
-      }
-      for (port_holder* h : match->second)
-        if (!h->pid)
-        {
-          h->pid = static_cast<std::uint32_t>(pid);
-          h->process = name;
-          ++found;
-        }
+      if (socket_inode_of(fds, fd->d_name, inode))
+        more = visit(process, static_cast<int>(number), inode);
     }
     ::closedir(fds);
-    if (found == holders.size())
-      break;
   }
   ::closedir(proc);
+  return hidden_processes;
+}
+
+/// Fills in pid and process name for holders whose inode a process of ours
+/// to see has open (for_each_socket_descriptor()).
+inline void find_owners(std::vector<port_holder>& holders)
+{
+  std::unordered_map<std::uint64_t, std::vector<port_holder*>> wanted;
+  std::size_t unowned = 0;
+  for (port_holder& h : holders)
+    if (h.inode != 0 && !h.pid)
+    {
+      wanted[h.inode].push_back(&h);
+      ++unowned;
+    }
+  if (wanted.empty())
+    return;
+  for_each_socket_descriptor([&](process_entry& process, int, std::uint64_t inode) {
+    const auto match = wanted.find(inode);
+    if (match == wanted.end())
+      return true;
+    for (port_holder* h : match->second)
+      if (!h->pid)
+      {
+        h->pid = process.pid();
+        h->process = process.name();
+        --unowned;
+      }
+    return unowned > 0;
+  });
 }
 
 /// Whether `holder` is a socket this process has open whose options keep
@@ -463,73 +513,29 @@ inline std::size_t count_time_wait(unsigned short port, error_code& ec)
 
 /// Where each holder is open (index for index), with pid and process name
 /// filled in as find_owners() does, and the number of processes whose
-/// descriptors this process was not allowed to list. One pass over
-/// /proc/<pid>/fd; a process that exits meanwhile is simply not found.
+/// descriptors this process was not allowed to list.
 inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
     std::size_t& hidden_processes)
 {
   std::vector<socket_location> where(holders.size());
-  hidden_processes = 0;
   std::unordered_map<std::uint64_t, std::vector<std::size_t>> wanted;
   for (std::size_t i = 0; i < holders.size(); ++i)
     if (holders[i].inode != 0)
       wanted[holders[i].inode].push_back(i);
-  DIR* proc = ::opendir("/proc");
-  if (!proc)
-    return where;
-  while (const dirent* entry = ::readdir(proc))
-  {
-    char* end = nullptr;
-    const unsigned long pid = std::strtoul(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0')
-      continue;
-    const std::string base = std::string("/proc/") + entry->d_name;
-    DIR* fds = ::opendir((base + "/fd").c_str());
-    if (!fds)
-    {
-      if (errno == EACCES || errno == EPERM)
-        ++hidden_processes;
-      continue;
-    }
-    std::string name;
-    bool named = false;
-    while (const dirent* fd = ::readdir(fds))
-    {
-      char* fd_end = nullptr;
-      const long number = std::strtol(fd->d_name, &fd_end, 10);
-      if (fd_end == fd->d_name || *fd_end != '\0')
-        continue;
-      std::uint64_t inode = 0;
-      if (!socket_inode_of(fds, fd->d_name, inode))
-        continue;
-      const auto match = wanted.find(inode);
-      if (match == wanted.end())
-        continue;
-      if (!named)
-      {
-        named = true;
-        const int comm = ::open((base + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
-        if (comm >= 0)
-        {
-          char text[64];
-          const ssize_t read = ::read(comm, text, sizeof(text) - 1);
-          ::close(comm);
-          if (read > 0)
-            name.assign(text, static_cast<std::size_t>(text[read - 1] == '\n' ? read - 1 : read));
-        }
-      }
-      for (const std::size_t i : match->second)
-        if (where[i].pid == 0)
-        {
-          where[i].pid = static_cast<std::uint32_t>(pid);
-          where[i].descriptor = static_cast<int>(number);
-          holders[i].pid = static_cast<std::uint32_t>(pid);
-          holders[i].process = name;
-        }
-    }
-    ::closedir(fds);
-  }
-  ::closedir(proc);
+  hidden_processes = for_each_socket_descriptor(
+      [&](process_entry& process, int descriptor, std::uint64_t inode) {
+        const auto match = wanted.find(inode);
+        if (match != wanted.end())
+          for (const std::size_t i : match->second)
+            if (where[i].pid == 0)
+            {
+              where[i].pid = process.pid();
+              where[i].descriptor = descriptor;
+              holders[i].pid = process.pid();
+              holders[i].process = process.name();
+            }
+        return true;
+      });
   return where;
 }
 
@@ -555,38 +561,31 @@ constexpr long pidfd_getfd_call = 438;
 inline foreign_socket_read read_foreign_socket(const socket_location& where,
     std::uint64_t inode)
 {
-  foreign_socket_read result;
   if (where.pid == 0 || where.descriptor < 0)
-  {
-    result.why_not = "no process visible to this user has the socket open";
-    return result;
-  }
+    return foreign_socket_read::refused("no process visible to this user has the socket open");
   const std::string pid = std::to_string(where.pid);
   const long pidfd = ::syscall(pidfd_open_call, static_cast<pid_t>(where.pid), 0u);
   if (pidfd < 0)
   {
     const int error = errno;
-    result.why_not = error == ESRCH ? "process " + pid + " exited"
+    return foreign_socket_read::refused(error == ESRCH ? "process " + pid + " exited"
         : error == ENOSYS ? std::string("this kernel has no pidfd_open (Linux 5.3)")
-        : "pidfd_open of process " + pid + " failed: " + std::strerror(error);
-    return result;
+        : "pidfd_open of process " + pid + " failed: " + std::strerror(error));
   }
   const long copy = ::syscall(pidfd_getfd_call, static_cast<int>(pidfd),
       where.descriptor, 0u);
   const int error = errno;
   ::close(static_cast<int>(pidfd));
   if (copy < 0)
-  {
-    result.why_not = error == EPERM || error == EACCES
+    return foreign_socket_read::refused(error == EPERM || error == EACCES
         ? "no permission to read the sockets of process " + pid
             + " (needs root or the right to ptrace it)"
         : error == ESRCH ? "process " + pid + " exited"
         : error == EBADF ? "process " + pid + " closed the socket"
         : error == ENOSYS ? std::string("this kernel has no pidfd_getfd (Linux 5.6)")
-        : "pidfd_getfd on process " + pid + " failed: " + std::strerror(error);
-    return result;
-  }
+        : "pidfd_getfd on process " + pid + " failed: " + std::strerror(error));
   const int fd = static_cast<int>(copy);
+  foreign_socket_read result;
   struct stat info;
   if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode)
       || static_cast<std::uint64_t>(info.st_ino) != inode)

@@ -77,9 +77,7 @@ inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& hol
 
 inline foreign_socket_read read_foreign_socket(const socket_location&, std::uint64_t)
 {
-  foreign_socket_read result;
-  result.why_not = "this platform's socket table cannot be read";
-  return result;
+  return foreign_socket_read::refused("this platform's socket table cannot be read");
 }
 
 constexpr bool can_read_foreign_sockets = false;

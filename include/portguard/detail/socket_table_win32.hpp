@@ -264,9 +264,7 @@ inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& hol
 /// Windows offers no way to read another process's socket options.
 inline foreign_socket_read read_foreign_socket(const socket_location&, std::uint64_t)
 {
-  foreign_socket_read result;
-  result.why_not = "Windows does not let another process's socket options be read";
-  return result;
+  return foreign_socket_read::refused("Windows does not let another process's socket options be read");
 }
 
 /// Whether options of other processes' sockets can be read here at all.
