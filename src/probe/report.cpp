@@ -9,6 +9,7 @@
 #include "json.hpp"
 #include "platform.hpp"
 #include "summary.hpp"
+#include "table.hpp"
 
 #include <algorithm>
 #include <ostream>
@@ -17,62 +18,6 @@ namespace portguard {
 namespace probe {
 
 namespace {
-
-// -- Tables --------------------------------------------------------------------
-
-using table_row = std::vector<std::string>;
-
-void print_table(std::ostream& os, const table_row& header,
-    const std::vector<table_row>& rows, bool markdown)
-{
-  if (markdown)
-  {
-    auto line = [&](const table_row& r) {
-      os << '|';
-      for (const auto& cell : r)
-      {
-        std::string escaped;
-        for (const char c : cell)
-          escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-        os << ' ' << escaped << " |";
-      }
-      os << '\n';
-    };
-    line(header);
-    os << '|';
-    for (std::size_t i = 0; i < header.size(); ++i)
-      os << "---|";
-    os << '\n';
-    for (const auto& r : rows)
-      line(r);
-    return;
-  }
-  std::vector<std::size_t> width(header.size(), 0);
-  auto measure = [&](const table_row& r) {
-    for (std::size_t i = 0; i < r.size() && i < width.size(); ++i)
-      width[i] = std::max(width[i], r[i].size());
-  };
-  measure(header);
-  for (const auto& r : rows)
-    measure(r);
-  auto line = [&](const table_row& r) {
-    std::string text;
-    for (std::size_t i = 0; i < r.size(); ++i)
-    {
-      text += r[i];
-      if (i + 1 < r.size())
-        text += std::string(width[i] - r[i].size() + 2, ' ');
-    }
-    os << text << '\n';
-  };
-  line(header);
-  table_row rule;
-  for (const std::size_t w : width)
-    rule.push_back(std::string(w, '-'));
-  line(rule);
-  for (const auto& r : rows)
-    line(r);
-}
 
 std::string rival_address(const rival& r)
 {

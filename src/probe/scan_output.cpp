@@ -10,66 +10,14 @@
 #include "scan_verdict.hpp"
 #include "rivals.hpp"
 #include "summary.hpp"
+#include "table.hpp"
 
-#include <algorithm>
 #include <ostream>
 
 namespace portguard {
 namespace probe {
 
 namespace {
-
-using row = std::vector<std::string>;
-
-void print_rows(std::ostream& os, const row& header, const std::vector<row>& rows,
-    bool markdown)
-{
-  if (markdown)
-  {
-    auto line = [&](const row& r) {
-      os << '|';
-      for (const std::string& cell : r)
-      {
-        std::string escaped;
-        for (const char c : cell)
-          escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-        os << ' ' << escaped << " |";
-      }
-      os << '\n';
-    };
-    line(header);
-    os << '|';
-    for (std::size_t i = 0; i < header.size(); ++i)
-      os << "---|";
-    os << '\n';
-    for (const row& r : rows)
-      line(r);
-    return;
-  }
-  std::vector<std::size_t> width(header.size(), 0);
-  for (std::size_t i = 0; i < header.size(); ++i)
-    width[i] = header[i].size();
-  for (const row& r : rows)
-    for (std::size_t i = 0; i < r.size() && i < width.size(); ++i)
-      width[i] = std::max(width[i], r[i].size());
-  auto line = [&](const row& r) {
-    std::string text;
-    for (std::size_t i = 0; i < r.size(); ++i)
-    {
-      text += r[i];
-      if (i + 1 < r.size())
-        text += std::string(width[i] - r[i].size() + 2, ' ');
-    }
-    os << text << '\n';
-  };
-  line(header);
-  row rule;
-  for (const std::size_t w : width)
-    rule.push_back(std::string(w, '-'));
-  line(rule);
-  for (const row& r : rows)
-    line(r);
-}
 
 std::string by_text(rules::takers t)
 {
@@ -142,7 +90,7 @@ void print_scan(std::ostream& os, const scan_report& report, output_format forma
     const std::size_t n = report.count(v);
     if (n == 0 || (v == scan_verdict::exclusive && !verbose))
       continue;
-    std::vector<row> rows;
+    std::vector<table_row> rows;
     for (const scanned_socket& s : report.sockets)
       if (s.verdict == v)
         rows.push_back({to_string(s.proto), endpoint_text(s.address, s.port), s.state,
@@ -150,7 +98,7 @@ void print_scan(std::ostream& os, const scan_report& report, output_format forma
             to_string(s.how), s.options ? option_names(*s.options) : "?", note_text(s)});
     os << '\n' << (markdown ? "#### " : "") << heading(v) << " (" << n << ")\n"
        << (markdown ? "\n" : "");
-    print_rows(os, {"proto", "endpoint", "state", "user", "pid", "by", "how", "options",
+    print_table(os, {"proto", "endpoint", "state", "user", "pid", "by", "how", "options",
         "note"}, rows, markdown);
   }
   if (!verbose && report.count(scan_verdict::exclusive) > 0)
