@@ -25,6 +25,20 @@ PORTGUARD_NAMESPACE_BEGIN
 
 namespace detail {
 
+/// What listen_exclusively() needs of a secure acceptor beyond its public
+/// members: a bind() that knows the listen() follows at once.
+struct secure_acceptor_access
+{
+  template <typename SecureAcceptor>
+  static void bind_before_listen(SecureAcceptor& acceptor,
+      const typename SecureAcceptor::endpoint_type& endpoint, error_code& ec)
+  {
+    acceptor.listen_follows_ = true;
+    acceptor.bind(endpoint, ec);
+    acceptor.listen_follows_ = false;
+  }
+};
+
 /// The endpoint constructor's sequence in error_code form: open (exclusive),
 /// reuse_address when `reuse_addr` asks, bind, listen. Closes the acceptor
 /// again on failure and returns the name of the step that failed ("" on
@@ -45,7 +59,7 @@ const char* listen_exclusively(SecureAcceptor& acceptor,
   }
   if (!ec)
   {
-    acceptor.bind(endpoint, ec);
+    secure_acceptor_access::bind_before_listen(acceptor, endpoint, ec);
     step = "bind";
   }
   if (!ec)
@@ -439,7 +453,7 @@ public:
   PORTGUARD_SYNC_OP_VOID bind(const endpoint_type& endpoint, error_code& ec)
   {
     bound_ = detail::bind_with_sibling(static_cast<base_type&>(*this), guard_, endpoint,
-        reuse_address_, policy_, other_family_, SOCK_STREAM, ec);
+        reuse_address_, policy_, other_family_, SOCK_STREAM, ec, listen_follows_);
     guard_.note_for(this->native_handle());
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
@@ -672,8 +686,11 @@ private:
     throw_naming_holder(ec, step, endpoint);
   }
 
+  friend struct detail::secure_acceptor_access;
+
   exclusivity policy_;
   bool reuse_address_ = false; // what reuse_address answers: the caller's wish
+  bool listen_follows_ = false; // bind() of the endpoint constructor: listen() is next
   detail::bind_result bound_;  // what the last bind (or adoption) proved
   bool listening_ = false;
   other_family other_family_ = other_family::guard;

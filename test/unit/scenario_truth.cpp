@@ -528,13 +528,26 @@ BOOST_AUTO_TEST_CASE(time_wait_of_a_previous_run_is_not_a_holder, *skip_unless(l
   BOOST_TEST(portguard::other_holders(restarted).sockets.empty());
   restarted.close();
 
-  // TIME_WAIT and a squatter: the squatter is found.
+  // TIME_WAIT and a squatter: the squatter is found, by the endpoint
+  // constructor (one table read, after its listen) and by bind() of the
+  // four steps (a read after the bind, the listen not yet called).
   squatter squat({transport::tcp, rival_options::reuse_address, net::ip::address_v4::any(), port},
       identity::same_user);
   BOOST_TEST_REQUIRE(squat.holds());
-  BOOST_CHECK_EXCEPTION(portguard::secure_acceptor(ctx, tcp::endpoint(net::ip::address_v4::loopback(), port)),
-      portguard::system_error,
+  const tcp::endpoint endpoint(net::ip::address_v4::loopback(), port);
+  {
+    tcp::acceptor plain(ctx, endpoint);
+    BOOST_TEST(plain.is_open(), "control: plain Asio binds and listens beside the squatter");
+  }
+  BOOST_CHECK_EXCEPTION(portguard::secure_acceptor(ctx, endpoint), portguard::system_error,
       [](const portguard::system_error& e) { return e.code() == portguard::error::port_shared; });
+  portguard::secure_acceptor stepwise(ctx);
+  stepwise.open(tcp::v4());
+  stepwise.set_option(net::socket_base::reuse_address(true));
+  error_code ec;
+  stepwise.bind(endpoint, ec);
+  BOOST_TEST((ec == portguard::error::port_shared), "bind(): " << ec.message());
+  BOOST_TEST(!stepwise.is_open(), "closed under required");
 }
 
 BOOST_AUTO_TEST_CASE(own_connections_are_not_holders)

@@ -102,9 +102,15 @@ struct bind_result
 /// Under exclusivity::required a socket that turns out not to be alone is
 /// closed (a bound socket cannot be unbound) and `ec` says why:
 /// error::port_shared or error::holders_unknown.
+///
+/// `listen_follows`: the caller calls listen_verified() at once (the
+/// endpoint constructor). The table read a bind beside TIME_WAIT needs is
+/// then left to listen_verified(), whose read after the listen sees every
+/// holder this one would (a socket bound beside ours stays bound): one walk
+/// of the kernel's bind table instead of two.
 template <typename Socket>
 bind_result bind_verified(Socket& socket, const typename Socket::endpoint_type& endpoint,
-    bool reuse_wanted, exclusivity policy, error_code& ec)
+    bool reuse_wanted, exclusivity policy, error_code& ec, bool listen_follows = false)
 {
   bind_result result;
   const native_socket s = socket.native_handle();
@@ -129,7 +135,10 @@ bind_result bind_verified(Socket& socket, const typename Socket::endpoint_type& 
   if (!ec && !result.proven_alone)
   {
     if (reuse_was_on)
-      result.proven_alone = table_shows_alone(s, holder_scope::all, policy, ec);
+    {
+      if (!listen_follows)
+        result.proven_alone = table_shows_alone(s, holder_scope::all, policy, ec);
+    }
     else if (policy == exclusivity::required)
       ec = error::port_shared; // a wildcard socket sits beside this one
   }

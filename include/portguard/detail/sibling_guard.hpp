@@ -231,18 +231,21 @@ inline unsigned short bound_port(native_socket s) noexcept
 /// (a bound socket cannot be unbound). For port 0 the guard is bound first
 /// and the socket takes the guard's port, tried again a few times if that
 /// port is taken on the socket's own family. On failure `guard` is closed.
+/// `listen_follows` as for bind_verified() (the guard never listens).
 template <typename Socket, typename Protocol>
 bind_result bind_with_sibling(Socket& socket, guard_socket<Protocol>& guard,
     const typename Socket::endpoint_type& endpoint, bool reuse_wanted,
-    exclusivity policy, other_family family, int type, error_code& ec)
+    exclusivity policy, other_family family, int type, error_code& ec,
+    bool listen_follows = false)
 {
   guard.reset();
   if (family == other_family::leave_open)
-    return bind_verified(socket, endpoint, reuse_wanted, policy, ec);
+    return bind_verified(socket, endpoint, reuse_wanted, policy, ec, listen_follows);
   const bool v6_only = endpoint.address().is_v6() && is_v6_only(socket.native_handle());
   if (endpoint.port() != 0)
   {
-    bind_result result = bind_verified(socket, endpoint, reuse_wanted, policy, ec);
+    bind_result result = bind_verified(socket, endpoint, reuse_wanted, policy, ec,
+        listen_follows);
     if (!ec)
       guard = hold_sibling<Protocol>(endpoint.address(), v6_only, type, endpoint.port(),
           policy, ec);
@@ -262,7 +265,8 @@ bind_result bind_with_sibling(Socket& socket, guard_socket<Protocol>& guard,
     typename Socket::endpoint_type target = endpoint;
     if (guard.is_open())
       target.port(bound_port(guard.native_handle()));
-    bind_result result = bind_verified(socket, target, reuse_wanted, policy, ec);
+    bind_result result = bind_verified(socket, target, reuse_wanted, policy, ec,
+        listen_follows);
     if (ec == net::error::address_in_use && guard.is_open() && socket.is_open()
         && attempt < attempts)
       continue;
