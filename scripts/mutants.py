@@ -179,6 +179,16 @@ MUTANTS.append(
         [("scenario_windows", None)],
         ["set_exclusive"],
         platform="windows"))
+MUTANTS.append(
+    Mutant(
+        "exclusive_address_use_inert_windows", "portguard/detail/platform.hpp",
+        "the exclusive_address_use option names SO_KEEPALIVE on Windows: "
+        "set_option(exclusive_address_use(true)) (the retrofit path) protects nothing",
+        [("constexpr int exclusive_option_name = SO_EXCLUSIVEADDRUSE;",
+          "constexpr int exclusive_option_name = SO_KEEPALIVE; // mutant", 1)],
+        [("scenario_windows", None)],
+        [],  # a constant: no function to check
+        platform="windows"))
 
 
 def die(message):

@@ -2,7 +2,7 @@
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
 # The Windows suite: cross-builds everything with mingw-w64 (the `windows`
-# preset) and runs the tests under Wine, then the Windows mutant.
+# preset) and runs the tests under Wine, then the Windows mutants.
 #
 # This stage owns the wineserver of the build's Wine prefix: a server
 # started by a process whose output is a pipe keeps that pipe open, and
@@ -44,9 +44,10 @@ tests=$SECONDS
 ctest --preset windows
 echo "-- Windows tests under Wine: $((SECONDS - tests)) s"
 
-# The Windows mutant (set_exclusive() without SO_EXCLUSIVEADDRUSE): one unit
-# file compiled again against a mutated header, its suite run under Wine;
-# some test must fail (scripts/mutants.py, as in 12-mutants.sh for Linux).
+# The Windows mutants (set_exclusive() without SO_EXCLUSIVEADDRUSE; the
+# exclusive_address_use option naming another option): one unit file
+# compiled again against a mutated header, its suite run under Wine; some
+# test must fail (scripts/mutants.py, as in 12-mutants.sh for Linux).
 mutants=$SECONDS
 python3 scripts/mutants.py build/windows --platform windows \
   --markdown build/windows/mutant-logs/table.md
