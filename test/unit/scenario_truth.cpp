@@ -113,6 +113,27 @@ net::ip::address loopback(bool v6)
             : net::ip::address(net::ip::address_v4::loopback());
 }
 
+/// The rows of a /proc/net table (tcp, tcp6, udp, ...) for which
+/// `wanted(local, state)` holds: `local` as the table prints it
+/// ("0100007F:1F90"), `state` its two hex digits ("0A": listening).
+template <typename Predicate>
+int proc_net_rows(const char* table_name, Predicate wanted)
+{
+  int count = 0;
+  std::ifstream table(table_name);
+  std::string line;
+  std::getline(table, line);
+  while (std::getline(table, line))
+  {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    if (wanted(local, state))
+      ++count;
+  }
+  return count;
+}
+
 /// The kernel's own count of sockets on one IPv4 address and port, from
 /// /proc/net (an independent reading: not portguard's netlink code). TCP:
 /// listening sockets (state 0A); UDP: every socket. Only the exact address:
@@ -125,45 +146,25 @@ int proc_net_count(transport proto, const net::ip::address_v4& address, unsigned
   const auto bytes = address.to_bytes();
   std::uint32_t word = 0;
   std::memcpy(&word, bytes.data(), sizeof(word));
-  char wanted[16];
-  std::snprintf(wanted, sizeof(wanted), "%08X:%04X", static_cast<unsigned>(word),
-      unsigned{port});
-  int count = 0;
-  std::ifstream table(proto == transport::tcp ? "/proc/net/tcp" : "/proc/net/udp");
-  std::string line;
-  std::getline(table, line);
-  while (std::getline(table, line))
-  {
-    std::istringstream fields(line);
-    std::string slot, local, remote, state;
-    fields >> slot >> local >> remote >> state;
-    if (local == wanted && (proto == transport::udp || state == "0A"))
-      ++count;
-  }
-  return count;
+  char text[16];
+  std::snprintf(text, sizeof(text), "%08X:%04X", static_cast<unsigned>(word), unsigned{port});
+  const std::string endpoint = text;
+  return proc_net_rows(proto == transport::tcp ? "/proc/net/tcp" : "/proc/net/udp",
+      [&](const std::string& local, const std::string& state) {
+        return local == endpoint && (proto == transport::udp || state == "0A");
+      });
 }
 
 /// TIME_WAIT entries whose local port is `port`, from /proc/net/tcp*.
 int time_wait_entries(unsigned short port)
 {
-  int count = 0;
-  for (const char* table_name : {"/proc/net/tcp", "/proc/net/tcp6"})
-  {
-    std::ifstream table(table_name);
-    std::string line;
-    std::getline(table, line);
-    while (std::getline(table, line))
-    {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state;
-      fields >> slot >> local >> remote >> state;
-      const auto colon = local.rfind(':');
-      if (colon != std::string::npos && state == "06"
-          && std::stoul(local.substr(colon + 1), nullptr, 16) == port)
-        ++count;
-    }
-  }
-  return count;
+  auto on_port_in_time_wait = [port](const std::string& local, const std::string& state) {
+    const auto colon = local.rfind(':');
+    return colon != std::string::npos && state == "06"
+        && std::stoul(local.substr(colon + 1), nullptr, 16) == port;
+  };
+  return proc_net_rows("/proc/net/tcp", on_port_in_time_wait)
+      + proc_net_rows("/proc/net/tcp6", on_port_in_time_wait);
 }
 
 /// Leaves TIME_WAIT entries on `port` the way a previous run of a server
