@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Copyright (c) 2026 The portguard authors
 # SPDX-License-Identifier: BSL-1.0
-# The unit suites under ThreadSanitizer (preset "tsan"), among them the
-# threaded and asynchronous ones: scenario_restart (graceful_close with peer threads,
-# bind_with_retry against a releasing thread), load (async accepts on two
-# threads while rival processes loop) and secure_acceptor (async_accept,
+# The unit suites that run threads or asynchronous operations, under
+# ThreadSanitizer (preset "tsan", which builds only those: the others run on
+# one thread, where TSan can find nothing): bind_with_retry, graceful_close
+# (peer threads, strands), other_family (a client thread), readme_signatures,
+# scenario_drop_in, scenario_load (async accepts on two threads while rival
+# processes loop), scenario_restart and secure_acceptor (async_accept,
 # executors, moves). Any report fails the stage; reports from every process,
 # forked children included, are written to build/tsan/sanitizer/ and
 # printed here. TSAN_SUITES narrows the run (a CTest regular expression),
