@@ -29,4 +29,16 @@ bool tcp_port_is_free(unsigned short port)
   return !ec;
 }
 
+net::ip::address wildcard_address(bool v6)
+{
+  return v6 ? net::ip::address(net::ip::address_v6::any())
+            : net::ip::address(net::ip::address_v4::any());
+}
+
+net::ip::address loopback_address(bool v6)
+{
+  return v6 ? net::ip::address(net::ip::address_v6::loopback())
+            : net::ip::address(net::ip::address_v4::loopback());
+}
+
 } // namespace pg_test

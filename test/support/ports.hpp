@@ -18,6 +18,12 @@ unsigned short unused_tcp_port();
 /// i.e. nothing holds the port.
 bool tcp_port_is_free(unsigned short port);
 
+/// The wildcard address of IPv6 (`v6`) or of IPv4.
+portguard::net::ip::address wildcard_address(bool v6);
+
+/// The loopback address of IPv6 (`v6`) or of IPv4.
+portguard::net::ip::address loopback_address(bool v6);
+
 } // namespace pg_test
 
 #endif

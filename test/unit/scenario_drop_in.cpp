@@ -20,6 +20,7 @@
 #include <portguard/portguard.hpp>
 
 #include "support/platform_rules.hpp"
+#include "support/ports.hpp"
 #include "support/rival.hpp"
 #include "support/skip.hpp"
 
@@ -169,23 +170,11 @@ std::vector<drop_in_cell> all_cells()
   return cells;
 }
 
-net::ip::address wildcard(bool v6)
-{
-  return v6 ? net::ip::address(net::ip::address_v6::any())
-            : net::ip::address(net::ip::address_v4::any());
-}
-
-net::ip::address loopback(bool v6)
-{
-  return v6 ? net::ip::address(net::ip::address_v6::loopback())
-            : net::ip::address(net::ip::address_v4::loopback());
-}
-
 rival rival_for(const drop_in_cell& c, unsigned short port)
 {
   if (c.rival_kind == hijack::specific_over_wildcard)
-    return {transport::tcp, rival_options::none, loopback(c.v6), port};
-  return {transport::tcp, rival_options::reuse_address, wildcard(c.v6), port};
+    return {transport::tcp, rival_options::none, loopback_address(c.v6), port};
+  return {transport::tcp, rival_options::reuse_address, wildcard_address(c.v6), port};
 }
 
 /// What the platform lets the rival do against the control: the canonical
@@ -242,7 +231,7 @@ BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) { return not_modeled(
 BOOST_DATA_TEST_CASE(rivals_that_beat_tcp_acceptor_are_refused, bdata::make(all_cells()), c)
 {
   net::io_context ctx;
-  const tcp::endpoint endpoint(wildcard(c.v6), 0);
+  const tcp::endpoint endpoint(wildcard_address(c.v6), 0);
   error_code ec;
 
   tcp::acceptor control(ctx);

@@ -101,18 +101,6 @@ bool refused_by_conflict(const outcome& o)
 #endif
 }
 
-net::ip::address wildcard(bool v6)
-{
-  return v6 ? net::ip::address(net::ip::address_v6::any())
-            : net::ip::address(net::ip::address_v4::any());
-}
-
-net::ip::address loopback(bool v6)
-{
-  return v6 ? net::ip::address(net::ip::address_v6::loopback())
-            : net::ip::address(net::ip::address_v4::loopback());
-}
-
 /// The rows of a /proc/net table (tcp, tcp6, udp, ...) for which
 /// `wanted(local, state)` holds: `local` as the table prints it
 /// ("0100007F:1F90"), `state` its two hex digits ("0A": listening).
@@ -295,7 +283,7 @@ std::string option_after_bind_reason(bool v6)
   error_code ec;
   after.open(v6 ? tcp::v6() : tcp::v4(), ec);
   if (!ec)
-    after.bind({wildcard(v6), 0}, ec);
+    after.bind({wildcard_address(v6), 0}, ec);
   if (ec)
     return {}; // the case itself reports the failed open or bind
   after.set_option(portguard::exclusive_address_use(true), ec);
@@ -325,13 +313,13 @@ BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
 BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_cells()), c)
 {
   const unsigned short port = unused_tcp_port();
-  const tcp::endpoint endpoint(wildcard(c.v6), port);
+  const tcp::endpoint endpoint(wildcard_address(c.v6), port);
   net::io_context ctx;
 
   // The control: plain Asio starts beside the squatter, and the squatter
   // owns the port the moment the server closes.
   {
-    squatter squat({transport::tcp, rival_options::reuse_address, wildcard(c.v6), port}, c.who);
+    squatter squat({transport::tcp, rival_options::reuse_address, wildcard_address(c.v6), port}, c.who);
     BOOST_TEST_REQUIRE(squat.result().kind != outcome::skipped, squat.result().note);
     BOOST_TEST_REQUIRE(squat.holds(), "the squatter could not bind: " << squat.result());
     tcp::acceptor control(ctx, endpoint, true);
@@ -341,7 +329,7 @@ BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_ce
     BOOST_TEST(squat.listen().won_port(), "control: the squatter takes the port when the server closes");
   }
 
-  squatter squat({transport::tcp, rival_options::reuse_address, wildcard(c.v6), port}, c.who);
+  squatter squat({transport::tcp, rival_options::reuse_address, wildcard_address(c.v6), port}, c.who);
   BOOST_TEST_REQUIRE(squat.holds(), "the squatter could not bind again: " << squat.result());
   std::shared_ptr<tcp::acceptor> acceptor; // deletes what it was given (a secure_acceptor too)
   error_code ec;
@@ -369,7 +357,7 @@ BOOST_DATA_TEST_CASE(squatter_that_bound_first_is_found, bdata::make(squatter_ce
 BOOST_AUTO_TEST_CASE(refusal_names_the_holder, *skip_unless(linux_reason))
 {
   const unsigned short port = unused_tcp_port();
-  squatter squat({transport::tcp, rival_options::reuse_address, wildcard(false), port},
+  squatter squat({transport::tcp, rival_options::reuse_address, wildcard_address(false), port},
       can_switch_user() ? identity::other_user : identity::same_user);
   BOOST_TEST_REQUIRE(squat.holds());
   net::io_context ctx;
@@ -654,20 +642,20 @@ BOOST_DATA_TEST_CASE(exclusive_option_set_after_bind_is_not_trusted, bdata::make
   // Set before bind: it works, and is_exclusive() says so.
   tcp::acceptor before(ctx, v6 ? tcp::v6() : tcp::v4());
   before.set_option(portguard::exclusive_address_use(true));
-  before.bind({wildcard(v6), 0});
+  before.bind({wildcard_address(v6), 0});
   portguard::guard_other_family(before);
   BOOST_TEST(portguard::is_exclusive(before));
 
   // Set after bind: on Windows it reads back on and protects nothing.
   tcp::acceptor after(ctx, v6 ? tcp::v6() : tcp::v4());
-  after.bind({wildcard(v6), 0});
+  after.bind({wildcard_address(v6), 0});
   portguard::guard_other_family(after);
   error_code ec;
   after.set_option(portguard::exclusive_address_use(true), ec);
   BOOST_TEST_REQUIRE(!ec, "the precondition found the option settable after bind: " << ec.message());
   portguard::exclusive_address_use read_back;
   after.get_option(read_back);
-  const outcome shadow = attempt({transport::tcp, rival_options::none, loopback(v6),
+  const outcome shadow = attempt({transport::tcp, rival_options::none, loopback_address(v6),
                                      after.local_endpoint().port()},
       identity::same_process);
   BOOST_TEST_REQUIRE(shadow.kind != outcome::skipped, shadow.note);
