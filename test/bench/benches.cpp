@@ -100,6 +100,16 @@ elapsed timed_calls(F&& f, long calls)
   return result;
 }
 
+/// Runs `contenders` by `plan` and prints one JSON line: the bench's name,
+/// how many `unit`s a round makes, and every contender's rates.
+void run_and_print(const char* name, const char* unit, std::vector<contender>& contenders,
+    const schedule& plan)
+{
+  std::printf("{\"bench\": \"%s\", \"%s\": %ld, \"slices\": %d, \"rates\": ", name, unit,
+      plan.per_round, plan.slices);
+  print_rates(contenders, run_rounds(contenders, plan));
+  std::printf("}\n");
+}
 
 } // namespace
 
@@ -144,10 +154,7 @@ void bench_setup(const schedule& plan)
     {"asio", [&](long n) { return timed_setup<tcp::acceptor>(ctx, n); }},
     {"portguard", [&](long n) { return timed_setup<portguard::secure_acceptor>(ctx, n); }},
   };
-  std::printf("{\"bench\": \"setup\", \"cycles\": %ld, \"slices\": %d, \"rates\": ",
-      plan.per_round, plan.slices);
-  print_rates(contenders, run_rounds(contenders, plan));
-  std::printf("}\n");
+  run_and_print("setup", "cycles", contenders, plan);
 }
 
 void bench_is_exclusive(const schedule& plan)
@@ -159,10 +166,7 @@ void bench_is_exclusive(const schedule& plan)
     {"asio", [&](long n) { return timed_calls([&] { return asio_is_exclusive(plain); }, n); }},
     {"portguard", [&](long n) { return timed_calls([&] { return secure.is_exclusive(); }, n); }},
   };
-  std::printf("{\"bench\": \"is_exclusive\", \"calls\": %ld, \"slices\": %d, \"rates\": ",
-      plan.per_round, plan.slices);
-  print_rates(contenders, run_rounds(contenders, plan));
-  std::printf("}\n");
+  run_and_print("is_exclusive", "calls", contenders, plan);
 }
 
 namespace {
@@ -208,10 +212,7 @@ void bench_setup_time_wait(const schedule& plan)
     {"asio", [&](long n) { return timed_setup_on<tcp::acceptor>(ctx, port, n); }},
     {"portguard", [&](long n) { return timed_setup_on<portguard::secure_acceptor>(ctx, port, n); }},
   };
-  std::printf("{\"bench\": \"setup_time_wait\", \"cycles\": %ld, \"slices\": %d, \"rates\": ",
-      plan.per_round, plan.slices);
-  print_rates(contenders, run_rounds(contenders, plan));
-  std::printf("}\n");
+  run_and_print("setup_time_wait", "cycles", contenders, plan);
 }
 
 void bench_is_exclusive_free(const schedule& plan)
@@ -225,10 +226,7 @@ void bench_is_exclusive_free(const schedule& plan)
     {"asio", [&](long n) { return timed_calls([&] { return asio_is_exclusive(plain); }, n); }},
     {"portguard", [&](long n) { return timed_calls([&] { return portguard::is_exclusive(bound); }, n); }},
   };
-  std::printf("{\"bench\": \"is_exclusive_free\", \"calls\": %ld, \"slices\": %d, \"rates\": ",
-      plan.per_round, plan.slices);
-  print_rates(contenders, run_rounds(contenders, plan));
-  std::printf("}\n");
+  run_and_print("is_exclusive_free", "calls", contenders, plan);
 }
 
 void crowd_the_host(long count)
