@@ -15,6 +15,12 @@ packages=(
   # portguard-probe scan's tests: servers it did not write, and a real
   # Prometheus text parser.
   nginx-light socat python3-prometheus-client
+  # The operator's pipeline: the probe's JSON (Boost.JSON), its Debian
+  # packages (debhelper, lintian), node_exporter serving the scan's file,
+  # promtool checking it and the alert rules, systemd-analyze on the units,
+  # ss reading a socket's cgroup classid.
+  libboost-json1.81-dev prometheus prometheus-node-exporter
+  debhelper dpkg-dev fakeroot lintian systemd iproute2
 )
 
 missing=()
