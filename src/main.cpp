@@ -9,12 +9,14 @@
 #include "probe/args.hpp"
 #include "probe/audit.hpp"
 #include "probe/matrix.hpp"
+#include "probe/output_file.hpp"
 #include "probe/report.hpp"
 #include "probe/scan.hpp"
 #include "probe/scan_output.hpp"
 
 #include <exception>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,40 @@
 #endif
 
 namespace probe = portguard::probe;
+
+namespace {
+
+// The report's destination: standard output, or with --output a buffer that
+// finish() writes to the file in one step once the report is complete.
+class destination
+{
+public:
+  explicit destination(const probe::command& cmd) : file_(cmd.output) {}
+
+  std::ostream& stream() { return file_.empty() ? std::cout : buffer_; }
+
+  // The exit status: the report's own, or 3 when the file was not written.
+  // A report with findings (status 1) is written like any other.
+  int finish(int status)
+  {
+    if (file_.empty())
+      return status;
+    std::string error;
+    if (!probe::write_file_atomically(file_, buffer_.str(), error))
+    {
+      std::cerr << "portguard-probe: cannot write the report to " << file_ << ": " << error
+                << '\n';
+      return probe::exit_code::cannot_probe;
+    }
+    return status;
+  }
+
+private:
+  std::string file_;
+  std::ostringstream buffer_;
+};
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -36,6 +72,7 @@ int main(int argc, char** argv)
       return probe::exit_code::bad_input;
     }
     const probe::command& cmd = parsed.cmd;
+    destination out(cmd);
     switch (cmd.what)
     {
     case probe::mode::help:
@@ -47,8 +84,8 @@ int main(int argc, char** argv)
     case probe::mode::matrix:
     {
       const auto report = probe::run_matrix();
-      probe::print_matrix(std::cout, report, cmd.format);
-      return report.exit_code();
+      probe::print_matrix(out.stream(), report, cmd.format);
+      return out.finish(report.exit_code());
     }
     case probe::mode::scan:
     {
@@ -59,8 +96,8 @@ int main(int argc, char** argv)
         std::cerr << "portguard-probe: " << failure.message << '\n';
         return failure.code;
       }
-      probe::print_scan(std::cout, report, cmd.format, cmd.verbose);
-      return report.exit_code();
+      probe::print_scan(out.stream(), report, cmd.format, cmd.verbose);
+      return out.finish(report.exit_code());
     }
     case probe::mode::audit:
       break;
@@ -72,8 +109,8 @@ int main(int argc, char** argv)
       std::cerr << "portguard-probe: " << failure.message << '\n';
       return failure.code;
     }
-    probe::print_audit(std::cout, report, cmd.format, cmd.verbose);
-    return report.exit_code();
+    probe::print_audit(out.stream(), report, cmd.format, cmd.verbose);
+    return out.finish(report.exit_code());
   }
   catch (const std::exception& e)
   {

@@ -204,6 +204,20 @@ parse_result parse_arguments(const std::vector<std::string>& args)
         return r;
       have_port = true;
     }
+    else if (arg == "--output" || arg == "-o")
+    {
+      if (i + 1 == args.size() || args[i + 1].empty())
+      {
+        r.error = arg + " needs a file name; expected --output FILE";
+        return r;
+      }
+      if (!cmd.output.empty())
+      {
+        r.error = "--output given twice; choose one file";
+        return r;
+      }
+      cmd.output = args[++i];
+    }
     else if (arg == "--proto")
     {
       if (i + 1 == args.size())
@@ -319,11 +333,12 @@ const char* usage_text() noexcept
 {
   return
 R"(Usage:
-  portguard-probe tcp HOST:PORT [--json | --markdown] [--verbose]
-  portguard-probe udp HOST:PORT [--json | --markdown] [--verbose]
+  portguard-probe tcp HOST:PORT [--json | --markdown] [--verbose] [--output FILE]
+  portguard-probe udp HOST:PORT [--json | --markdown] [--verbose] [--output FILE]
   portguard-probe scan [--proto tcp|udp] [--port PORT]
                        [--json | --markdown | --prometheus] [--active] [--verbose]
-  portguard-probe --matrix [--json | --markdown]
+                       [--output FILE]
+  portguard-probe --matrix [--json | --markdown] [--output FILE]
   portguard-probe --help | --version
 
 Audits a port on this machine: can another socket, process or user bind the
@@ -346,6 +361,11 @@ connect, send or receive.
   --markdown         the table as Markdown
   --prometheus       scan: node_exporter textfile-collector format
   --verbose, -v      every row (audit: every rival; scan: exclusive sockets too)
+  --output, -o FILE  write the report to FILE instead of standard output: a
+                     new file in FILE's directory, flushed to disk, mode
+                     0644, renamed over FILE, whatever the exit status (1
+                     is a finding); on a failed write FILE is left as it was
+                     and the exit status is 3
 
 Exit codes:
   0  no rival could bind (matrix: every portguard server held its port;
@@ -355,7 +375,7 @@ Exit codes:
   2  bad usage or input
   3  could not probe: nothing holds the port (or only TIME_WAIT entries),
      the address is not local, or no permission (scan: the socket table
-     could not be read)
+     could not be read); or --output could not write FILE
 )";
 }
 

@@ -46,6 +46,7 @@ struct command
   bool active = false;     ///< scan: try rival binds as well (--active).
   unsigned short scan_port = 0; ///< scan: only sockets on this port (--port; 0: all).
   bool verbose = false;    ///< Print every row, not only the verdict and a summary.
+  std::string output;      ///< --output FILE: replace FILE with the report (empty: stdout).
 };
 
 /// The result of parsing: a command, or one line saying what is wrong.

@@ -1043,6 +1043,94 @@ def case_scan_markdown_verbose():
               "without --verbose exclusive sockets are counted, not listed")
 
 
+def run_probe_to(path, *argv, user=None):
+    """Runs the probe with --output PATH under umask 077; returns (code, stdout, stderr)."""
+    old = os.umask(0o077)
+    try:
+        return run_probe(*argv, "--output", path, user=user)
+    finally:
+        os.umask(old)
+
+
+def case_scan_output():
+    """--output FILE: written whole, mode 0644, whatever the exit status; a failed write
+    is exit 3 with one line, leaves the old file and no temporary file."""
+    with raw_socket("SOCK_DGRAM", ["SO_REUSEADDR"]) as open_port, holder("tcp") as closed_port, \
+            tempfile.TemporaryDirectory() as d:
+        os.chmod(d, 0o755)
+        target = os.path.join(d, "portguard.prom")
+        code, out, err = run_probe_to(target, "scan", "--prometheus")
+        check(code == 1 and out == "" and err == "",
+              "exit 1 (a finding), nothing on stdout or stderr")
+        check(os.listdir(d) == ["portguard.prom"], f"the file alone, no temporary: {os.listdir(d)}")
+        check(os.stat(target).st_mode & 0o777 == 0o644, "mode 0644 under umask 077")
+        with open(target) as f:
+            text = f.read()
+        check(text.endswith("\n") and f'port="{open_port}"' in text,
+              "the file is whole and names the hijackable socket")
+        try:
+            families = parse_prometheus(text)
+            check("portguard_sockets" in families, "the file parses as Prometheus text")
+        except ImportError:
+            pass
+        # Replaced, not appended to; exit 0 writes too (an audit of a portguard port).
+        code, out, _ = run_probe_to(target, "tcp", f"127.0.0.1:{closed_port}", "--json")
+        with open(target) as f:
+            report = json.load(f)
+        check(code == 0 and out == "" and report["exit_code"] == 0,
+              "exit 0: the file holds the JSON audit alone")
+        # The file appears whole: a reader polling during 10 writes never sees a part.
+        seen = []
+        stop = time.monotonic() + 30
+
+        def reader():
+            while not done and time.monotonic() < stop:
+                try:
+                    with open(target) as f:
+                        seen.append(f.read())
+                except FileNotFoundError:
+                    seen.append(None)
+        done = False
+        import threading
+        t = threading.Thread(target=reader)
+        t.start()
+        for _ in range(10):
+            code, _, _ = run_probe_to(target, "scan", "--prometheus")
+            check(code == 1, "exit 1 again")
+        done = True
+        t.join()
+        partial = [x for x in seen if x is None or not (x.endswith("\n") and
+                   ("portguard_scan_duration_seconds" in x or x.startswith("{")))]
+        check(len(seen) > 10 and not partial,
+              f"{len(seen)} reads during the writes, each a whole file ({len(partial)} not)")
+        check(os.listdir(d) == ["portguard.prom"], "no temporary file left after 10 writes")
+        # A directory that does not exist: exit 3, one line, nothing written.
+        missing = os.path.join(d, "missing", "portguard.prom")
+        code, out, err = run_probe_to(missing, "scan", "--prometheus")
+        check(code == 3 and out == "" and err.count("\n") == 1
+              and err.startswith(f"portguard-probe: cannot write the report to {missing}: ")
+              and "No such file or directory" in err,
+              "a missing directory: exit 3 and one line naming the file and the reason")
+        check(os.listdir(d) == ["portguard.prom"], "nothing created beside it")
+        code, _, err = run_probe_to(d + "/", "scan")
+        check(code == 3 and "names a directory" in err, "a directory as FILE: exit 3")
+        code, out, err = run_probe("scan", "--output")
+        check(code == 2 and "--output needs a file name" in err, "--output without FILE: exit 2")
+        # A directory the probe may not write: the old file stays, no temporary.
+        before = open(target).read()
+        if IS_ROOT:
+            code, out, err = run_probe_to(target, "scan", "--prometheus", user="nobody")
+        else:
+            os.chmod(d, 0o555)
+            try:
+                code, out, err = run_probe_to(target, "scan", "--prometheus")
+            finally:
+                os.chmod(d, 0o755)
+        check(code == 3 and "Permission denied" in err, "a closed directory: exit 3")
+        check(open(target).read() == before and os.listdir(d) == ["portguard.prom"],
+              "the old file is as it was, no temporary file")
+
+
 def case_audit_owner_uid():
     """A SO_REUSEPORT listener of user daemon: the owner's uid wins; control plain listener."""
     need_root("only root can start a rival as another user")
