@@ -109,6 +109,12 @@ other_holders(Socket& socket)
 }
 
 /// One line for logs: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`.
+/**
+ * Safe to print as it is: the process name (which any user may choose,
+ * bytes such as a newline or ESC included) is shown with control bytes,
+ * invalid UTF-8 and the backslash escaped (`\n`, `\x1b`, `\\`), so the
+ * line is one line of valid UTF-8.
+ */
 inline std::string to_string(const port_holder& holder)
 {
   return detail::describe(holder);

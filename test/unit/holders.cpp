@@ -12,6 +12,7 @@
 //
 #include <portguard/holders.hpp>
 
+#include <portguard/detail/printable.hpp>
 #include <portguard/error.hpp>
 #include <portguard/is_exclusive.hpp>
 #include <portguard/port_holder.hpp>
@@ -23,9 +24,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <utility>
 
 #if !defined(_WIN32)
 #  include <unistd.h>
+#endif
+#if defined(__linux__)
+#  include <sys/prctl.h>
 #endif
 
 namespace {
@@ -63,6 +68,87 @@ BOOST_AUTO_TEST_SUITE(holders)
   const std::string text = pg::to_string(pg::port_holder());
   (void)text;
 }
+
+// What a local user may name a process (PR_SET_NAME takes any 15 bytes): a
+// newline, a table's |, ESC [2J (clear screen), an invalid UTF-8 byte, a
+// quote, a backslash and a carriage return.
+const std::string hostile_name = "a\nb|\x1b[2J\xff\"\\\r";
+const std::string hostile_shown = R"(a\nb|\x1b[2J\xff"\\\r)";
+
+bool has_control_byte(const std::string& text)
+{
+  for (const char c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return true;
+  return false;
+}
+
+BOOST_AUTO_TEST_CASE(printable_escapes_what_a_terminal_or_parser_would_act_on)
+{
+  using portguard::detail::is_printable;
+  using portguard::detail::printable;
+  const std::pair<std::string, std::string> cases[] = {
+      {"", ""},
+      {"nginx: worker", "nginx: worker"},
+      {hostile_name, hostile_shown},
+      {std::string("\0\t\x7f", 3), R"(\x00\t\x7f)"},
+      {"caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80"}, // é and an emoji stay
+      {"\xc2\x9b" "2J", R"(\xc2\x9b2J)"},        // C1 CSI, valid UTF-8, still a control
+      {"\xc0\xaf", R"(\xc0\xaf)"},               // overlong '/'
+      {"\xed\xa0\x80", R"(\xed\xa0\x80)"},       // a surrogate
+      {"\xf4\x90\x80\x80", R"(\xf4\x90\x80\x80)"}, // above U+10FFFF
+      {"\xe2\x82", R"(\xe2\x82)"},               // truncated
+      {"a\xe2\x80\xae" "b", R"(a\xe2\x80\xaeb)"}, // right-to-left override
+      {"x\xe2\x80\xa8y", R"(x\xe2\x80\xa8y)"},    // line separator
+  };
+  for (const auto& [raw, shown] : cases)
+  {
+    BOOST_TEST(printable(raw) == shown);
+    BOOST_TEST(is_printable(shown), shown);
+    BOOST_TEST(!has_control_byte(printable(raw)), shown);
+    BOOST_TEST(is_printable(raw) == (raw == shown), shown);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(to_string_shows_a_hostile_process_name_on_one_line)
+{
+  pg::port_holder h;
+  h.address = loopback;
+  h.port = 5353;
+  h.state = pg::holder_state::datagram;
+  h.uid = 65534u;
+  h.pid = 42u;
+  h.process = hostile_name;
+  const std::string text = pg::to_string(h);
+  BOOST_TEST(text == "127.0.0.1:5353 udp, uid 65534, pid 42 (" + hostile_shown + ")");
+  BOOST_TEST(!has_control_byte(text));
+  // The control: a plain name is shown as it is.
+  h.process = "python3";
+  BOOST_TEST(pg::to_string(h) == "127.0.0.1:5353 udp, uid 65534, pid 42 (python3)");
+}
+
+#if defined(__linux__)
+// The same name read from the host: this process names itself, holds a UDP
+// port, and finds the name escaped in what holders_of() says.
+BOOST_AUTO_TEST_CASE(a_hostile_process_name_from_the_host_is_escaped)
+{
+  char old_name[17] = {};
+  BOOST_TEST_REQUIRE(::prctl(PR_GET_NAME, old_name) == 0);
+  net::io_context ctx;
+  udp::socket datagram(ctx, udp::endpoint(loopback, 0));
+  BOOST_TEST_REQUIRE(::prctl(PR_SET_NAME, hostile_name.c_str()) == 0);
+  error_code ec;
+  const pg::port_holders holders = pg::holders_of(datagram.local_endpoint(), ec);
+  ::prctl(PR_SET_NAME, old_name);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST_REQUIRE(holders.sockets.size() == 1u);
+  BOOST_TEST(holders.sockets.front().process == hostile_name,
+      "the name is read as the kernel holds it");
+  const std::string text = pg::to_string(holders.sockets.front());
+  BOOST_TEST(text.find("(" + hostile_shown + ")") != std::string::npos, text);
+  BOOST_TEST(!has_control_byte(text), text);
+}
+#endif
 
 BOOST_AUTO_TEST_CASE(a_listener_is_listed_with_its_owner, *skip_unless(table_reason))
 {

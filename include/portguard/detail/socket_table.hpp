@@ -18,6 +18,7 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/fault_seam.hpp>
+#include <portguard/detail/printable.hpp>
 #include <portguard/port_holder.hpp>
 
 #include <cstdint>
@@ -188,7 +189,8 @@ inline std::string endpoint_text(const net::ip::address& address, unsigned short
   return (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(port);
 }
 
-/// One line: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`.
+/// One line: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`; the
+/// process name as printable() shows it (any user may choose a name).
 inline std::string describe(const port_holder& h)
 {
   std::string line = endpoint_text(h.address, h.port);
@@ -202,7 +204,7 @@ inline std::string describe(const port_holder& h)
   {
     line += ", pid " + std::to_string(*h.pid);
     if (!h.process.empty())
-      line += " (" + h.process + ")";
+      line += " (" + printable(h.process) + ")";
   }
   return line;
 }
