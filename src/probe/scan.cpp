@@ -7,6 +7,7 @@
 #include "scan.hpp"
 
 #include "audit.hpp"
+#include "foreign_read.hpp"
 #include "platform.hpp"
 #include "scan_active.hpp"
 #include "scan_verdict.hpp"
@@ -243,6 +244,11 @@ bool run_scan(const command& cmd, scan_report& report, scan_failure& failure)
     report.limits.push_back("this platform does not let another process's socket "
         "options be read: verdicts are inferred from the rules, or probed with --active");
 
+  const std::string would_change = foreign_read_would_change();
+  if (!would_change.empty())
+    report.limits.push_back("no socket's options were read (" + would_change
+        + "): verdicts are inferred from the rules, or probed with --active");
+
   user_names names;
   report.sockets.reserve(holders.size());
   for (std::size_t i = 0; i < holders.size(); ++i)
@@ -260,7 +266,8 @@ bool run_scan(const command& cmd, scan_report& report, scan_failure& failure)
     s.pid = h.pid;
     s.process = h.process;
     s.inode = h.inode;
-    const detail::foreign_socket_read read = detail::read_foreign_socket(where[i], h.inode);
+    const detail::foreign_socket_read read =
+        read_foreign_socket_unchanged(where[i], h.inode, would_change);
     judge_passively(s, read);
     report.sockets.push_back(std::move(s));
   }
