@@ -1184,6 +1184,170 @@ def case_audit_short_output():
         check(code == 0 and len(out.splitlines()) > 30, "--verbose prints every rival")
 
 
+# -- scan: cgroup v1 net_cls and net_prio ---------------------------------------
+
+def cgroup_line(controller):
+    """(hierarchy id, number of groups) of a controller in /proc/cgroups;
+    hierarchy 0: bound to no cgroup v1 hierarchy."""
+    with open("/proc/cgroups") as f:
+        for line in f:
+            fields = line.split()
+            if fields and fields[0] == controller:
+                return int(fields[1]), int(fields[2])
+    raise Skip(f"this kernel has no {controller} controller")
+
+
+def wait_for(condition, limit=5.0):
+    """Waits (bounded) until condition() holds; returns whether it did."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def group_tasks(group):
+    with open(os.path.join(group, "cgroup.procs")) as f:
+        return f.read().split()
+
+
+@contextlib.contextmanager
+def cgroup_v1(controller):
+    """Mounts `controller` as a cgroup v1 hierarchy in a temporary folder and
+    yields the folder. At the end, whatever happened: every task of a child
+    group back in the root group, the child groups removed, unmounted, and
+    the controller bound to no hierarchy again."""
+    if cgroup_line(controller)[0] != 0:
+        raise Skip(f"{controller} is already mounted as cgroup v1 on this host")
+    root = tempfile.mkdtemp(prefix=f"portguard-{controller}-")
+    p = subprocess.run(["mount", "-t", "cgroup", "-o", controller, "none", root],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    if p.returncode != 0:
+        os.rmdir(root)
+        raise Skip(f"mount -t cgroup -o {controller} refused: {p.stderr.strip()}")
+    try:
+        yield root
+    finally:
+        for group in (e.path for e in os.scandir(root) if e.is_dir()):
+            for task in group_tasks(group):
+                with contextlib.suppress(OSError), \
+                        open(os.path.join(root, "cgroup.procs"), "w") as f:
+                    f.write(task)
+            wait_for(lambda: not group_tasks(group))
+            os.rmdir(group)
+        # A hierarchy unmounted while a removed group is still being freed
+        # outlives the unmount; mounting it again and unmounting ends it.
+        wait_for(lambda: cgroup_line(controller)[1] == 1)
+        for attempt in range(2):
+            subprocess.run(["umount", root], check=True, timeout=TIMEOUT)
+            if wait_for(lambda: cgroup_line(controller)[0] == 0, limit=2.0) or attempt:
+                break
+            subprocess.run(["mount", "-t", "cgroup", "-o", controller, "none", root],
+                           check=True, timeout=TIMEOUT)
+        os.rmdir(root)
+        if cgroup_line(controller)[0] != 0:
+            print(f"warning: {controller} is still bound to a cgroup v1 hierarchy")
+
+
+NET_CLS_LISTENER = """
+import os, socket, time
+if {procs!r}:
+    with open({procs!r}, 'w') as f:
+        f.write(str(os.getpid()))
+os.setgroups([]); os.setgid(65534); os.setuid(65534)
+s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+"""
+
+
+def nobody_listener(group=""):
+    """A TCP listener of user nobody on 127.0.0.1, which joins the cgroup
+    folder `group` (if any) before it creates its socket; yields the port."""
+    procs = os.path.join(group, "cgroup.procs") if group else ""
+    return python_server(NET_CLS_LISTENER.format(procs=procs))
+
+
+def ss_listener(port, *options):
+    """ss's line for the listener on 127.0.0.1:port."""
+    p = subprocess.run(["ss", "-H", "-ltn", *options, f"sport = :{port}"],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    lines = [l for l in p.stdout.splitlines() if f"127.0.0.1:{port} " in l]
+    check(len(lines) == 1, f"ss lists the listener on port {port}")
+    return lines[0]
+
+
+def class_id(port):
+    """The socket's net_cls classid as `ss --tos` shows it (class_id:0x100001)."""
+    return int(ss_listener(port, "--tos").split("class_id:")[1].split()[0], 0)
+
+
+def duplicate(port):
+    """What the scan did before: pidfd_open (434) and pidfd_getfd (438) of
+    the listener's descriptor from this process, then close the copy."""
+    import ctypes
+    users = ss_listener(port, "-p").split("pid=")[1]
+    pid, fd = int(users.split(",")[0]), int(users.split("fd=")[1].split(")")[0])
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    pidfd = libc.syscall(ctypes.c_long(434), ctypes.c_int(pid), ctypes.c_uint(0))
+    check(pidfd >= 0, f"pidfd_open of the listener ({os.strerror(ctypes.get_errno())})")
+    copy = libc.syscall(ctypes.c_long(438), ctypes.c_int(pidfd), ctypes.c_int(fd),
+                        ctypes.c_uint(0))
+    error = ctypes.get_errno()
+    os.close(pidfd)
+    check(copy >= 0, f"pidfd_getfd of its descriptor {fd} ({os.strerror(error)})")
+    os.close(copy)
+
+
+CLASSID = 0x100001
+
+
+def case_scan_net_cls():
+    """cgroup v1 net_cls in use: the scan reads no socket, so a listener keeps
+    its classid; controls: a plain pidfd_getfd rewrites it, and without
+    net_cls (or with net_prio only) the same kind of listener is read (or not)."""
+    need_root("mounting cgroup v1 net_cls needs root")
+    if not shutil.which("ss"):
+        raise Skip("ss is not installed (iproute2)")
+    if cgroup_line("net_cls")[0] or cgroup_line("net_prio")[0]:
+        raise Skip("net_cls or net_prio is already mounted as cgroup v1 on this host")
+    with nobody_listener() as port:
+        s = one_socket(scan_json("--proto", "tcp", "--port", str(port)), port, "tcp")
+        check(s["how"] == "read" and s["options"] == [],
+              f"control: without cgroup v1 net_cls or net_prio the listener is read ({s['how']})")
+    with cgroup_v1("net_cls") as root:
+        group = os.path.join(root, "portguard-test")
+        os.mkdir(group)
+        with open(os.path.join(group, "net_cls.classid"), "w") as f:
+            f.write(str(CLASSID))
+        with nobody_listener(group) as port:
+            check(class_id(port) == CLASSID, f"the listener's socket carries classid {CLASSID:#x}")
+            code, out, _ = run_probe("scan", "--proto", "tcp", "--port", str(port))
+            report = scan_json("--proto", "tcp", "--port", str(port))
+            after = class_id(port)
+            check(after == CLASSID, f"after two scans the classid is still {CLASSID:#x} ({after:#x})")
+            row = [l for l in out.splitlines() if f"127.0.0.1:{port} " in l]
+            check(code in (0, 1) and len(row) == 1 and " inferred " in row[0]
+                  and "net_cls cgroup v1 in use" in row[0],
+                  "the table says the options were inferred, and why")
+            s = one_socket(report, port, "tcp")
+            check(s["how"] == "inferred" and s["options"] is None
+                  and "net_cls cgroup v1 in use: reading would rewrite the socket's classid"
+                  in s["note"], f"JSON: inferred, the note says why ({s['note']})")
+            check(s["verdict"] != "exclusive", "not called exclusive without reading it")
+            check(any("net_cls" in l for l in report["limits"]), "the limits say so")
+            duplicate(port)
+            after = class_id(port)
+            check(after == 0, f"control: one pidfd_getfd from this process (root group, "
+                              f"classid 0) rewrites it ({after:#x})")
+    with cgroup_v1("net_prio"), nobody_listener() as port:
+        s = one_socket(scan_json("--proto", "tcp", "--port", str(port)), port, "tcp")
+        check(s["how"] == "inferred" and "net_prio cgroup v1 in use" in s["note"]
+              and "priority index" in s["note"],
+              "net_prio in use: inferred, the note names the priority index")
+
 
 CASES = {name[len("case_"):]: f for name, f in globals().items() if name.startswith("case_")}
 
