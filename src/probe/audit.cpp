@@ -8,6 +8,7 @@
 
 #include "platform.hpp"
 
+#include <portguard/detail/printable.hpp>
 #include <portguard/holders.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -153,7 +154,7 @@ bool run_audit(const command& cmd, audit_report& report, audit_failure& failure)
   }
 
   report.proto = cmd.proto;
-  report.host = cmd.target.host;
+  report.host = detail::printable(cmd.target.host);
   report.address = *target;
   report.port = cmd.target.port;
   error_code table_error;
@@ -185,7 +186,7 @@ bool run_audit(const command& cmd, audit_report& report, audit_failure& failure)
   {
     if (uid == me || (uid == 65534 && platform::is_privileged()))
       continue; // already tried: this process, or the nobody child
-    const std::string name = platform::user_name(uid);
+    const std::string name = detail::printable(platform::user_name(uid));
     const std::string label = "the owner's uid " + std::to_string(uid)
         + (name.empty() ? "" : " (" + name + ")");
     if (!platform::is_privileged())

@@ -4,180 +4,198 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
+// Boost.JSON is compiled here, header-only, for the whole probe.
+//
 #include "json.hpp"
 
 #include "platform.hpp"
 #include "summary.hpp"
+#include "table.hpp"
 
-#include <cstdio>
+#include <boost/json/src.hpp>
+
+#include <algorithm>
 #include <ostream>
-#include <sstream>
 
 namespace portguard {
 namespace probe {
 
+namespace json = boost::json;
+
 namespace {
 
-std::string json_number(double v)
+json::value attempt_json(const attempt& a)
 {
-  return three_decimals(v);
+  const bool refused = a.result.kind != outcome::won && a.result.ec;
+  return json::object{
+      {"identity", to_string(a.who)},
+      {"options", to_string(a.r.option)},
+      {"address", a.r.address.to_string()},
+      {"port", a.r.port},
+      {"role", to_string(a.r.role)},
+      {"outcome", to_string(a.result.kind)},
+      {"error", refused ? json_text(platform::error_name(a.result.ec)) : nullptr},
+      {"message", refused ? json_text(a.result.ec.message()) : nullptr},
+      {"reason", a.result.kind == outcome::skipped ? json_text(a.result.note) : nullptr}};
 }
 
-std::string json_attempt(const attempt& a)
+json::value counts_json(const counts& c)
 {
-  std::ostringstream os;
-  os << "{\"identity\":" << json_string(to_string(a.who))
-     << ",\"options\":" << json_string(to_string(a.r.option))
-     << ",\"address\":" << json_string(a.r.address.to_string())
-     << ",\"port\":" << a.r.port
-     << ",\"role\":" << json_string(to_string(a.r.role))
-     << ",\"outcome\":" << json_string(to_string(a.result.kind))
-     << ",\"error\":";
-  if (a.result.kind == outcome::won || !a.result.ec)
-    os << "null,\"message\":null";
-  else
-    os << json_string(platform::error_name(a.result.ec))
-       << ",\"message\":" << json_string(a.result.ec.message());
-  os << ",\"reason\":"
-     << (a.result.kind == outcome::skipped ? json_string(a.result.note) : "null")
-     << '}';
-  return os.str();
+  return json::object{{"won", c.won}, {"refused", c.refused}, {"skipped", c.skipped}};
 }
 
-std::string json_counts(const counts& c)
+json::array attempts_json(const std::vector<attempt>& attempts)
 {
-  return "{\"won\":" + std::to_string(c.won) + ",\"refused\":" + std::to_string(c.refused)
-      + ",\"skipped\":" + std::to_string(c.skipped) + "}";
+  json::array out;
+  for (const attempt& a : attempts)
+    out.push_back(attempt_json(a));
+  return out;
 }
 
-void json_attempts(std::ostream& os, const std::vector<attempt>& attempts,
-    const char* indent)
+json::array identities_json(const std::vector<identity>& who)
 {
-  os << '[';
-  for (std::size_t i = 0; i < attempts.size(); ++i)
-    os << (i ? "," : "") << '\n' << indent << "  " << json_attempt(attempts[i]);
-  os << '\n' << indent << ']';
+  json::array out;
+  for (const identity i : who)
+    out.push_back(to_string(i));
+  return out;
 }
 
-std::string identity_list(const std::vector<identity>& who)
+// Whether every element is an object: such an array is printed one per line.
+bool of_objects(const json::value& v)
 {
-  std::string s = "[";
-  for (std::size_t i = 0; i < who.size(); ++i)
-    s += (i ? "," : "") + json_string(to_string(who[i]));
-  return s + "]";
+  return v.is_array() && !v.get_array().empty()
+      && std::all_of(v.get_array().begin(), v.get_array().end(),
+          [](const json::value& e) { return e.is_object(); });
+}
+
+std::string serialized(const json::value& v)
+{
+  return v.is_double() ? three_decimals(v.get_double()) : json::serialize(v);
 }
 
 } // namespace
 
-std::string json_string(const std::string& s)
+json::value json_text(std::string_view text)
 {
-  std::string out = "\"";
-  for (const char c : s)
+  return json::string(printable_text(text));
+}
+
+json::value json_text_or_null(std::string_view text)
+{
+  return text.empty() ? json::value(nullptr) : json_text(text);
+}
+
+json::value json_number_or_null(const std::optional<std::uint32_t>& n)
+{
+  return n ? json::value(*n) : json::value(nullptr);
+}
+
+void write_json(std::ostream& os, const json::object& doc)
+{
+  os << '{';
+  const char* separator = "\n  ";
+  for (const auto& member : doc)
   {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c)
+    os << separator << json::serialize(json::string(member.key())) << ": ";
+    separator = ",\n  ";
+    if (!of_objects(member.value()))
     {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
-    default:
-      if (u < 0x20)
-      {
-        char buffer[8];
-        std::snprintf(buffer, sizeof(buffer), "\\u%04x", u);
-        out += buffer;
-      }
-      else
-        out += c;
+      os << serialized(member.value());
+      continue;
     }
+    const char* inner = "[\n    ";
+    for (const json::value& e : member.value().get_array())
+    {
+      os << inner << serialized(e);
+      inner = ",\n    ";
+    }
+    os << "\n  ]";
   }
-  return out + "\"";
+  os << "\n}\n";
 }
 
 void write_audit_json(std::ostream& os, const audit_report& report)
 {
   const attempt* best = report.strongest();
-  const counts c = count(report.attempts);
-  os << "{\n  \"schema\": \"portguard-probe/audit/1\",\n"
-     << "  \"platform\": " << json_string(platform::name()) << ",\n"
-     << "  \"transport\": " << json_string(to_string(report.proto)) << ",\n"
-     << "  \"target\": {\"host\":" << json_string(report.host)
-     << ",\"address\":" << json_string(report.address.to_string())
-     << ",\"port\":" << report.port << "},\n"
-     << "  \"held_because\": " << json_string(platform::error_name(report.held_because)) << ",\n"
-     << "  \"identities\": " << identity_list(report.who) << ",\n"
-     << "  \"owner_uids\": [";
-  for (std::size_t i = 0; i < report.owner_uids.size(); ++i)
-    os << (i ? "," : "") << report.owner_uids[i];
-  os << "],\n  \"not_tried\": [";
-  for (std::size_t i = 0; i < report.not_tried.size(); ++i)
-    os << (i ? "," : "") << json_string(report.not_tried[i]);
-  os << "],\n  \"attempts\": ";
-  json_attempts(os, report.attempts, "  ");
-  os << ",\n  \"counts\": " << json_counts(c) << ",\n"
-     << "  \"verdict\": {\"hijackable\":" << (best ? "true" : "false")
-     << ",\"strongest\":" << (best ? json_attempt(*best) : "null")
-     << ",\"cross_family\":";
-  if (!report.cross_family_tried())
-    os << "null";
-  else
+  json::value cross_family = nullptr;
+  if (report.cross_family_tried())
   {
     const auto won = report.cross_family_winners();
-    os << "{\"hijackable\":" << (won.empty() ? "false" : "true") << ",\"free\":[";
-    for (std::size_t i = 0; i < won.size(); ++i)
-      os << (i ? "," : "") << json_string(endpoint_text(won[i]->r.address, won[i]->r.port));
-    os << "],\"lines\":[";
-    for (std::size_t i = 0; i < won.size(); ++i)
-      os << (i ? "," : "") << json_string(cross_family_line(won[i]->r));
-    os << "]}";
+    json::array free, lines;
+    for (const attempt* a : won)
+    {
+      free.push_back(json_text(endpoint_text(a->r.address, a->r.port)));
+      lines.push_back(json_text(cross_family_line(a->r)));
+    }
+    cross_family = json::object{
+        {"hijackable", !won.empty()}, {"free", std::move(free)}, {"lines", std::move(lines)}};
   }
-  os << "},\n"
-     << "  \"elapsed_ms\": " << json_number(report.elapsed_ms) << ",\n"
-     << "  \"exit_code\": " << report.exit_code() << "\n}\n";
+  json::array owner_uids, not_tried;
+  for (const std::uint32_t uid : report.owner_uids)
+    owner_uids.push_back(uid);
+  for (const std::string& n : report.not_tried)
+    not_tried.push_back(json_text(n));
+  write_json(os, json::object{
+      {"schema", "portguard-probe/audit/1"},
+      {"platform", platform::name()},
+      {"transport", to_string(report.proto)},
+      {"target", json::object{{"host", json_text(report.host)},
+          {"address", report.address.to_string()}, {"port", report.port}}},
+      {"held_because", json_text(platform::error_name(report.held_because))},
+      {"identities", identities_json(report.who)},
+      {"owner_uids", std::move(owner_uids)},
+      {"not_tried", std::move(not_tried)},
+      {"attempts", attempts_json(report.attempts)},
+      {"counts", counts_json(count(report.attempts))},
+      {"verdict", json::object{{"hijackable", best != nullptr},
+          {"strongest", best ? attempt_json(*best) : nullptr},
+          {"cross_family", std::move(cross_family)}}},
+      {"elapsed_ms", report.elapsed_ms},
+      {"exit_code", report.exit_code()}});
 }
 
 void write_matrix_json(std::ostream& os, const matrix_report& report)
 {
-  os << "{\n  \"schema\": \"portguard-probe/matrix/1\",\n"
-     << "  \"platform\": " << json_string(platform::name()) << ",\n"
-     << "  \"wine\": " << (platform::under_wine() ? "true" : "false") << ",\n"
-     << "  \"privileged\": " << (platform::is_privileged() ? "true" : "false") << ",\n"
-     << "  \"identities\": " << identity_list(report.who) << ",\n"
-     << "  \"defenders\": [";
-  for (std::size_t i = 0; i < report.rows.size(); ++i)
+  json::array defenders;
+  for (const matrix_row& row : report.rows)
   {
-    const matrix_row& row = report.rows[i];
-    os << (i ? "," : "") << "\n    {\"name\":" << json_string(row.name)
-       << ",\"library\":" << json_string(row.library)
-       << ",\"setup\":" << json_string(row.setup)
-       << ",\"transport\":" << json_string(to_string(row.proto))
-       << ",\"address\":" << json_string(row.address.to_string())
-       << ",\"port\":" << row.port
-       << ",\"skipped\":" << (row.skipped.empty() ? "null" : json_string(row.skipped))
-       << ",\"caveat\":" << (row.caveat.empty() ? "null" : json_string(row.caveat))
-       << ",\"rivals\":" << json_string(row.cross_family ? "other-family" : "same-family")
-       << ",\"unavailable\":" << (row.unavailable ? "true" : "false")
-       << ",\n     \"verdicts\":[";
-    for (std::size_t k = 0; k < report.who.size(); ++k)
+    json::array verdicts;
+    for (const identity who : report.who)
     {
-      const auto mine = of_identity(row.attempts, report.who[k]);
+      const auto mine = of_identity(row.attempts, who);
       const attempt* best = strongest_winner(mine);
       const counts c = count(mine);
       const bool skipped = !row.skipped.empty() || c.skipped == mine.size();
       const std::string reason = !row.skipped.empty() ? row.skipped : skip_reasons(mine);
-      os << (k ? "," : "") << "\n       {\"identity\":" << json_string(to_string(report.who[k]))
-         << ",\"hijacked\":" << (best ? "true" : "false")
-         << ",\"skipped\":" << (skipped ? json_string(reason) : "null")
-         << ",\"counts\":" << json_counts(c)
-         << ",\"strongest\":" << (best ? json_attempt(*best) : "null") << '}';
+      verdicts.push_back(json::object{
+          {"identity", to_string(who)},
+          {"hijacked", best != nullptr},
+          {"skipped", skipped ? json_text(reason) : nullptr},
+          {"counts", counts_json(c)},
+          {"strongest", best ? attempt_json(*best) : nullptr}});
     }
-    os << "],\n     \"attempts\": ";
-    json_attempts(os, row.attempts, "     ");
-    os << '}';
+    defenders.push_back(json::object{
+        {"name", json_text(row.name)},
+        {"library", json_text(row.library)},
+        {"setup", json_text(row.setup)},
+        {"transport", to_string(row.proto)},
+        {"address", row.address.to_string()},
+        {"port", row.port},
+        {"skipped", json_text_or_null(row.skipped)},
+        {"caveat", json_text_or_null(row.caveat)},
+        {"rivals", row.cross_family ? "other-family" : "same-family"},
+        {"unavailable", row.unavailable},
+        {"verdicts", std::move(verdicts)},
+        {"attempts", attempts_json(row.attempts)}});
   }
-  os << "\n  ],\n  \"exit_code\": " << report.exit_code() << "\n}\n";
+  write_json(os, json::object{
+      {"schema", "portguard-probe/matrix/1"},
+      {"platform", platform::name()},
+      {"wine", platform::under_wine()},
+      {"privileged", platform::is_privileged()},
+      {"identities", identities_json(report.who)},
+      {"defenders", std::move(defenders)},
+      {"exit_code", report.exit_code()}});
 }
 
 } // namespace probe

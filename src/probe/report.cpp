@@ -63,20 +63,22 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
   }
 
   const bool markdown = format == output_format::markdown;
+  auto item = [&](const std::string& text) {
+    os << (markdown ? "- " : "  ") << text_for(text, markdown) << '\n';
+  };
   os << (markdown ? "### " : "") << "portguard-probe: " << target
      << " is held (a plain bind fails with " << platform::error_name(report.held_because)
      << ")\n\n";
   if (best)
-    os << "verdict: HIJACKABLE: " << winner_text(*best) << " (" << c.won << " of "
-       << report.attempts.size() << " rivals won)\n";
+    os << "verdict: HIJACKABLE: " << text_for(winner_text(*best), markdown) << " (" << c.won
+       << " of " << report.attempts.size() << " rivals won)\n";
   else
     os << "verdict: not hijackable: none of " << report.attempts.size()
        << " rivals could bind (" << c.skipped << " skipped)\n";
   for (const attempt* a : report.cross_family_winners())
-    os << (markdown ? "- " : "  ") << cross_family_line(a->r) << '\n';
+    item(cross_family_line(a->r));
   if (!best && report.cross_family_tried())
-    os << (markdown ? "- " : "  ")
-       << "the other address family's port is held too: cross-family rivals refused\n";
+    item("the other address family's port is held too: cross-family rivals refused");
   os << '\n';
   std::vector<table_row> rows;
   for (const identity who : report.who)
@@ -88,14 +90,15 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
       if (verbose)
         rows.push_back({to_string(who), "(all)", "-", "skipped: " + reason});
       else
-        os << (markdown ? "- " : "  ") << to_string(who) << ": skipped: " << reason << '\n';
+        item(std::string(to_string(who)) + ": skipped: " + reason);
       continue;
     }
     if (!verbose)
     {
       const counts mc = count(mine);
-      os << (markdown ? "- " : "  ") << to_string(who) << ": " << mc.won << " won, "
-         << mc.refused << " refused, " << mc.skipped << " skipped\n";
+      item(std::string(to_string(who)) + ": " + std::to_string(mc.won) + " won, "
+          + std::to_string(mc.refused) + " refused, " + std::to_string(mc.skipped)
+          + " skipped");
       continue;
     }
     for (const attempt& a : mine)
@@ -105,7 +108,7 @@ void print_audit(std::ostream& os, const audit_report& report, output_format for
   if (verbose)
     print_table(os, {"identity", "options", "rival binds", "outcome"}, rows, markdown);
   for (const std::string& n : report.not_tried)
-    os << (markdown ? "- " : "  ") << "not tried: " << n << '\n';
+    item("not tried: " + n);
   if (!verbose)
     os << "(--verbose lists every rival)\n";
   os << "\naudited in " << three_decimals(report.elapsed_ms) << " ms\n";
@@ -190,7 +193,8 @@ void print_matrix(std::ostream& os, const matrix_report& report, output_format f
   {
     os << '\n';
     for (std::size_t i = 0; i < notes.size(); ++i)
-      os << (markdown ? "- " : "") << '[' << i + 1 << "] " << notes[i] << '\n';
+      os << (markdown ? "- " : "") << '[' << i + 1 << "] " << text_for(notes[i], markdown)
+         << '\n';
   }
   os << '\n'
      << (report.exit_code() == exit_code::secure

@@ -12,7 +12,6 @@
 
 #include "args.hpp"
 #include "audit.hpp"
-#include "json.hpp"
 #include "matrix.hpp"
 
 #include <iosfwd>

@@ -262,9 +262,9 @@ bool run_scan(const command& cmd, scan_report& report, scan_failure& failure)
     s.v6_only = h.v6_only;
     s.uid = h.uid;
     if (h.uid)
-      s.user = names.of(*h.uid);
+      s.user = detail::printable(names.of(*h.uid));
     s.pid = h.pid;
-    s.process = h.process;
+    s.process = detail::printable(h.process);
     s.inode = h.inode;
     const detail::foreign_socket_read read =
         read_foreign_socket_unchanged(where[i], h.inode, would_change);

@@ -10,110 +10,98 @@
 
 #include "json.hpp"
 #include "platform.hpp"
-#include "summary.hpp"
+
+#include <boost/json/array.hpp>
 
 #include <ostream>
 
 namespace portguard {
 namespace probe {
 
+namespace json = boost::json;
+
 namespace {
 
-std::string or_null(const std::string& text)
-{
-  return text.empty() ? "null" : json_string(text);
-}
-
-std::string or_null(const std::optional<std::uint32_t>& n)
-{
-  return n ? std::to_string(*n) : "null";
-}
-
-std::string string_list(const std::vector<std::string>& items)
-{
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i)
-    out += (i ? "," : "") + json_string(items[i]);
-  return out + "]";
-}
-
-std::string option_list(const std::optional<rules::option_set>& options)
+json::value option_list(const std::optional<rules::option_set>& options)
 {
   if (!options)
-    return "null";
-  std::vector<std::string> names;
+    return nullptr;
+  json::array names;
   for (rules::option o : {rules::option::reuse_address, rules::option::reuse_port,
            rules::option::exclusive_address_use, rules::option::reuse_port_lb})
     if (options->has(o))
-      names.push_back(rules::to_string(o));
-  return string_list(names);
+      names.push_back(json::string(rules::to_string(o)));
+  return names;
 }
 
-void write_socket(std::ostream& os, const scanned_socket& s)
+json::value holders_json(const scanned_socket& s)
 {
-  os << "{\"proto\":" << json_string(to_string(s.proto))
-     << ",\"address\":" << json_string(s.address.to_string())
-     << ",\"port\":" << s.port
-     << ",\"state\":" << json_string(s.state)
-     << ",\"v6_only\":" << (s.v6_only ? "true" : "false")
-     << ",\"uid\":" << or_null(s.uid)
-     << ",\"user\":" << or_null(s.user)
-     << ",\"pid\":" << or_null(s.pid)
-     << ",\"process\":" << or_null(s.process)
-     << ",\"options\":" << option_list(s.options)
-     << ",\"verdict\":" << json_string(to_string(s.verdict))
-     << ",\"by\":" << string_list(takers_list(s.by))
-     << ",\"how\":" << json_string(to_string(s.how))
-     << ",\"holders\":";
   if (s.verdict != scan_verdict::shared)
-    os << "null";
-  else
-  {
-    os << '[';
-    for (std::size_t i = 0; i < s.holders.size(); ++i)
-    {
-      const scan_holder& h = s.holders[i];
-      os << (i ? "," : "") << "{\"address\":" << json_string(h.address.to_string())
-         << ",\"uid\":" << or_null(h.uid) << ",\"user\":" << or_null(h.user)
-         << ",\"pid\":" << or_null(h.pid) << ",\"process\":" << or_null(h.process) << '}';
-    }
-    os << ']';
-  }
-  os << ",\"uids_differ\":" << (s.uids_differ ? "true" : "false")
-     << ",\"note\":" << or_null(s.note)
-     << ",\"other_family\":";
-  if (!s.sibling)
-    os << "null";
-  else
-    os << "{\"address\":" << json_string(s.sibling->to_string())
-       << ",\"state\":" << json_string(s.sibling_state) << '}';
-  os << '}';
+    return nullptr;
+  json::array out;
+  for (const scan_holder& h : s.holders)
+    out.push_back(json::object{
+        {"address", h.address.to_string()},
+        {"uid", json_number_or_null(h.uid)},
+        {"user", json_text_or_null(h.user)},
+        {"pid", json_number_or_null(h.pid)},
+        {"process", json_text_or_null(h.process)}});
+  return out;
+}
+
+json::value socket_json(const scanned_socket& s)
+{
+  json::array by;
+  for (const std::string& taker : takers_list(s.by))
+    by.push_back(json::string(taker));
+  return json::object{
+      {"proto", to_string(s.proto)},
+      {"address", s.address.to_string()},
+      {"port", s.port},
+      {"state", json_text(s.state)},
+      {"v6_only", s.v6_only},
+      {"uid", json_number_or_null(s.uid)},
+      {"user", json_text_or_null(s.user)},
+      {"pid", json_number_or_null(s.pid)},
+      {"process", json_text_or_null(s.process)},
+      {"options", option_list(s.options)},
+      {"verdict", to_string(s.verdict)},
+      {"by", std::move(by)},
+      {"how", to_string(s.how)},
+      {"holders", holders_json(s)},
+      {"uids_differ", s.uids_differ},
+      {"note", json_text_or_null(s.note)},
+      {"other_family", s.sibling
+          ? json::value(json::object{{"address", s.sibling->to_string()},
+                {"state", json_text(s.sibling_state)}})
+          : json::value(nullptr)}};
 }
 
 } // namespace
 
 void write_scan_json(std::ostream& os, const scan_report& report)
 {
-  os << "{\n  \"schema\": \"portguard-probe/scan/1\",\n"
-     << "  \"platform\": " << json_string(platform::name()) << ",\n"
-     << "  \"wine\": " << (platform::under_wine() ? "true" : "false") << ",\n"
-     << "  \"privileged\": " << (report.privileged ? "true" : "false") << ",\n"
-     << "  \"active\": " << (report.active ? "true" : "false") << ",\n"
-     << "  \"sockets\": [";
-  for (std::size_t i = 0; i < report.sockets.size(); ++i)
-  {
-    os << (i ? "," : "") << "\n    ";
-    write_socket(os, report.sockets[i]);
-  }
-  os << (report.sockets.empty() ? "" : "\n  ") << "],\n"
-     << "  \"summary\": {\"sockets\":" << report.sockets.size();
+  json::array sockets, limits;
+  for (const scanned_socket& s : report.sockets)
+    sockets.push_back(socket_json(s));
+  for (const std::string& l : report.limits)
+    limits.push_back(json_text(l));
+  json::object summary{{"sockets", report.sockets.size()}};
   for (const scan_verdict v : {scan_verdict::shared, scan_verdict::hijackable,
            scan_verdict::unknown, scan_verdict::exclusive})
-    os << ",\"" << to_string(v) << "\":" << report.count(v);
-  os << ",\"rivals_tried\":" << report.rivals_tried << "},\n"
-     << "  \"limits\": " << string_list(report.limits) << ",\n"
-     << "  \"elapsed_ms\": " << three_decimals(report.elapsed_ms) << ",\n"
-     << "  \"exit_code\": " << report.exit_code() << "\n}\n";
+    summary[to_string(v)] = report.count(v);
+  summary["rivals_tried"] = report.rivals_tried;
+  write_json(os, json::object{
+      {"schema", "portguard-probe/scan/1"},
+      {"platform", platform::name()},
+      {"wine", platform::under_wine()},
+      {"privileged", report.privileged},
+      {"active", report.active},
+      {"sockets", std::move(sockets)},
+      {"summary", std::move(summary)},
+      {"limits", std::move(limits)},
+      {"elapsed_ms", report.elapsed_ms},
+      {"exit_code", report.exit_code()}});
 }
 
 } // namespace probe

@@ -108,7 +108,7 @@ void print_scan(std::ostream& os, const scan_report& report, output_format forma
   {
     os << '\n' << (markdown ? "" : "not seen:\n");
     for (const std::string& l : report.limits)
-      os << "- " << l << '\n';
+      os << "- " << text_for(l, markdown) << '\n';
   }
   if (report.active)
     os << '\n' << report.rivals_tried << " rival binds tried\n";

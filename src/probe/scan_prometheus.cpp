@@ -13,6 +13,7 @@
 
 #include "platform.hpp"
 #include "summary.hpp"
+#include "table.hpp"
 
 #include <map>
 #include <ostream>
@@ -21,27 +22,18 @@
 namespace portguard {
 namespace probe {
 
-namespace {
-
-// A label value with \, " and newlines escaped.
-std::string label(const std::string& value)
+std::string prometheus_label(std::string_view value)
 {
+  // printable_text() leaves no newline or other control byte to escape.
   std::string out = "\"";
-  for (const char c : value)
+  for (const char c : printable_text(value))
   {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
+    if (c == '\\' || c == '"')
+      out += '\\';
+    out += c;
   }
   return out + "\"";
 }
-
-} // namespace
 
 void write_scan_prometheus(std::ostream& os, const scan_report& report)
 {
@@ -49,19 +41,19 @@ void write_scan_prometheus(std::ostream& os, const scan_report& report)
   for (const scanned_socket& s : report.sockets)
   {
     const auto by = takers_list(s.by);
-    const std::string labels = "proto=" + label(to_string(s.proto))
-        + ",address=" + label(s.address.to_string())
-        + ",port=" + label(std::to_string(s.port))
-        + ",state=" + label(s.state)
-        + ",process=" + label(s.process)
-        + ",user=" + label(s.user.empty() && s.uid ? std::to_string(*s.uid) : s.user)
-        + ",verdict=" + label(to_string(s.verdict))
-        + ",by=" + label(by.empty() ? "nobody" : by.back())
-        + ",how=" + label(to_string(s.how));
+    const std::string labels = "proto=" + prometheus_label(to_string(s.proto))
+        + ",address=" + prometheus_label(s.address.to_string())
+        + ",port=" + prometheus_label(std::to_string(s.port))
+        + ",state=" + prometheus_label(s.state)
+        + ",process=" + prometheus_label(s.process)
+        + ",user=" + prometheus_label(s.user.empty() && s.uid ? std::to_string(*s.uid) : s.user)
+        + ",verdict=" + prometheus_label(to_string(s.verdict))
+        + ",by=" + prometheus_label(by.empty() ? "none" : by.back())
+        + ",how=" + prometheus_label(to_string(s.how));
     ++samples[labels];
   }
   os << "# HELP portguard_socket Bound sockets of this host by owner and who could take "
-        "them over (portguard-probe scan).\n"
+        "them over (by: any_user, same_user, root_only or none; portguard-probe scan).\n"
      << "# TYPE portguard_socket gauge\n";
   for (const auto& [labels, n] : samples)
     os << "portguard_socket{" << labels << "} " << n << '\n';
@@ -69,7 +61,8 @@ void write_scan_prometheus(std::ostream& os, const scan_report& report)
      << "# TYPE portguard_sockets gauge\n";
   for (const scan_verdict v : {scan_verdict::shared, scan_verdict::hijackable,
            scan_verdict::unknown, scan_verdict::exclusive})
-    os << "portguard_sockets{verdict=" << label(to_string(v)) << "} " << report.count(v) << '\n';
+    os << "portguard_sockets{verdict=" << prometheus_label(to_string(v)) << "} "
+       << report.count(v) << '\n';
   os << "# HELP portguard_scan_duration_seconds How long the scan took.\n"
      << "# TYPE portguard_scan_duration_seconds gauge\n"
      << "portguard_scan_duration_seconds " << three_decimals(report.elapsed_ms / 1000.0) << '\n'
