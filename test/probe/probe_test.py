@@ -1131,6 +1131,239 @@ def case_scan_output():
               "the old file is as it was, no temporary file")
 
 
+# -- scan: a process name any user may choose ----------------------------------
+
+# PR_SET_NAME takes any bytes (up to 15): a newline, a table's |, ESC [2J
+# (clear screen), a byte that is not UTF-8, a quote, a backslash, a CR.
+HOSTILE_NAME = b'a\nb|\x1b[2J\xff"\\\r'
+HOSTILE_SHOWN = r'a\nb|\x1b[2J\xff"\\\r'  # as detail::printable() shows it
+
+HOSTILE_HOLDER = """
+import ctypes, socket, sys, time
+if ctypes.CDLL(None).prctl(15, ctypes.c_char_p({name!r}), 0, 0, 0) != 0:  # PR_SET_NAME
+    sys.exit('prctl(PR_SET_NAME) failed')
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', 0))
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+"""
+
+
+def hostile_holder():
+    """A process named HOSTILE_NAME holding a UDP socket with SO_REUSEADDR on
+    127.0.0.1 (hijackable by any user); yields the port."""
+    if not sys.platform.startswith("linux"):
+        raise Skip("PR_SET_NAME is Linux's")
+    return python_server(HOSTILE_HOLDER.format(name=HOSTILE_NAME))
+
+
+def run_probe_bytes(*argv):
+    """Runs the probe; returns (exit code, stdout as bytes)."""
+    p = subprocess.run([args.probe, *argv], capture_output=True, timeout=TIMEOUT)
+    print(f"$ portguard-probe {' '.join(argv)}  -> exit {p.returncode}")
+    return p.returncode, p.stdout
+
+
+def control_bytes(data):
+    """The control bytes in `data`, newlines aside."""
+    return sorted({b for b in data if (b < 0x20 and b != 0x0a) or b == 0x7f})
+
+
+def markdown_cells(row):
+    """The cells of a Markdown table row, unescaped ("\\|" is a |, not a
+    cell boundary)."""
+    cells, cell, escaped = [], "", False
+    for c in row.strip()[1:]:
+        if escaped:
+            cell, escaped = cell + c, False
+        elif c == "\\":
+            escaped = True
+        elif c == "|":
+            cells.append(cell.strip())
+            cell = ""
+        else:
+            cell += c
+    return cells
+
+
+def hostile_socket(port):
+    """The hostile process's socket in scan --json, after checking that the
+    kernel holds the name as given."""
+    report = scan_json("--proto", "udp", "--port", str(port))
+    s = one_socket(report, port, "udp")
+    check(s["pid"] is not None, "the hostile process is seen")
+    with open(f"/proc/{s['pid']}/comm", "rb") as f:
+        comm = f.read()
+    check(comm == HOSTILE_NAME + b"\n", f"/proc/PID/comm holds the hostile name ({comm!r})")
+    return s
+
+
+def case_scan_hostile_name():
+    """A process names itself with control bytes, a |, an invalid UTF-8 byte
+    and a backslash, and holds a hijackable UDP port: the table prints no
+    control byte and one line for the socket, the Markdown row keeps its
+    cells, the JSON is strict UTF-8 with the name escaped. Control: the raw
+    name, as the outputs printed it before, has every one of those faults."""
+    with hostile_holder() as port:
+        s = hostile_socket(port)
+        check(s["process"] == HOSTILE_SHOWN, f"JSON: the name escaped ({s['process']!r})")
+        shown_pid = f"{s['pid']} ({HOSTILE_SHOWN})"
+
+        code, out = run_probe_bytes("scan", "--proto", "udp", "--port", str(port))
+        check(code == 1 and not control_bytes(out),
+              f"table: exit 1 and no control byte ({control_bytes(out)})")
+        text = out.decode("utf-8")  # strict: raises on invalid UTF-8
+        rows = [l for l in text.splitlines() if f"127.0.0.1:{port} " in l]
+        check(len(rows) == 1 and rows[0].startswith("udp ") and shown_pid in rows[0],
+              f"table: one line for the socket, the name escaped in it: {rows}")
+
+        code, out = run_probe_bytes("scan", "--proto", "udp", "--port", str(port), "--markdown")
+        check(code == 1 and not control_bytes(out), "Markdown: no control byte")
+        table = [l for l in out.decode("utf-8").splitlines() if l.startswith("|")]
+        check(len(table) == 3, f"Markdown: a header, a rule and one row ({len(table)} lines)")
+        header, row = markdown_cells(table[0]), markdown_cells(table[2])
+        check(len(row) == len(header) and row[4] == shown_pid,
+              f"Markdown: the row keeps its {len(header)} cells, the name in its own: {row}")
+
+        for argv in (["--json"], ["--prometheus"]):
+            code, out = run_probe_bytes("scan", "--proto", "udp", "--port", str(port), *argv)
+            out.decode("utf-8")
+            check(not control_bytes(out), f"{argv[0]}: strict UTF-8, no control byte")
+
+        # The control: what the outputs printed before (the name as read).
+        raw = b"%d (%s)" % (s["pid"], HOSTILE_NAME)
+        check(control_bytes(raw) and b"\n" in raw and b"|" in raw,
+              "control: the raw name has control bytes, a newline and a |")
+        try:
+            HOSTILE_NAME.decode("utf-8")
+            raise Failure("control: the raw name is UTF-8")
+        except UnicodeDecodeError:
+            print("ok: control: the raw name is not UTF-8, so no JSON document may hold it")
+
+
+PROMETHEUS_FAMILIES = ("portguard_socket", "portguard_sockets",
+                       "portguard_scan_duration_seconds", "portguard_scan_limits")
+
+
+def promtool_check(text):
+    p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                       timeout=TIMEOUT)
+    return p.returncode, (p.stdout + p.stderr).decode("utf-8", "replace").strip()
+
+
+@contextlib.contextmanager
+def node_exporter(directory):
+    """node_exporter with the textfile collector alone, reading `directory`,
+    on 127.0.0.1; yields a function that scrapes it (bounded)."""
+    import urllib.request
+    port = free_port()
+    p = subprocess.Popen([NODE_EXPORTER, "--collector.disable-defaults",
+                          "--collector.textfile", f"--collector.textfile.directory={directory}",
+                          f"--web.listen-address=127.0.0.1:{port}"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+
+    def scrape():
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as r:
+                    return r.read().decode("utf-8")
+            except OSError:
+                if time.monotonic() > deadline or p.poll() is not None:
+                    raise Failure(f"node_exporter on 127.0.0.1:{port} did not answer")
+                time.sleep(0.1)
+    try:
+        yield scrape
+    finally:
+        p.kill()
+        _, err = p.communicate(timeout=10)
+        print("node_exporter said:", err.decode("utf-8", "replace").strip()[-400:])
+
+
+NODE_EXPORTER = "/usr/bin/prometheus-node-exporter"
+
+
+def served(families, name):
+    return [s for f in families.values() for s in f[1] if s.name == name]
+
+
+def case_scan_hostile_name_prometheus():
+    """The hostile name through --prometheus: promtool accepts the file,
+    prometheus_client parses it, node_exporter serves every portguard_*
+    series with node_textfile_scrape_error 0. Control: the same socket
+    written as before (the name's raw bytes in the label) fails promtool and
+    makes node_exporter drop every series (node_textfile_scrape_error 1)."""
+    if not shutil.which("promtool"):
+        raise Skip("promtool is not installed (Debian: prometheus)")
+    exporter = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+    if not exporter:
+        raise Skip("node_exporter is not installed (Debian: prometheus-node-exporter)")
+    global NODE_EXPORTER
+    NODE_EXPORTER = exporter
+    try:
+        parse_prometheus("")
+    except ImportError:
+        raise Skip("prometheus_client is not installed (Debian: python3-prometheus-client)")
+    with hostile_holder() as port, holder("udp") as guarded, \
+            tempfile.TemporaryDirectory() as directory:
+        s = hostile_socket(port)
+        code, out = run_probe_bytes("scan", "--prometheus")
+        check(code == 1 and not control_bytes(out), "exit 1, no control byte")
+        text = out.decode("utf-8")
+        status, said = promtool_check(out)
+        check(status == 0, f"promtool check metrics accepts the file ({said})")
+        families = parse_prometheus(text)
+        mine = [x for x in families["portguard_socket"][1]
+                if x.labels["port"] == str(port) and x.labels["proto"] == "udp"]
+        check(len(mine) == 1 and mine[0].labels["process"] == HOSTILE_SHOWN,
+              f"prometheus_client: the socket with the name escaped ({mine})")
+        bys = {x.labels["by"] for x in families["portguard_socket"][1]}
+        check(bys <= {"none", "root_only", "same_user", "any_user"},
+              f"by is one of none, root_only, same_user, any_user ({bys})")
+        ctl = [x for x in families["portguard_socket"][1] if x.labels["port"] == str(guarded)
+               and x.labels["proto"] == "udp" and x.labels["address"] == "127.0.0.1"]
+        check(len(ctl) == 1 and ctl[0].labels["verdict"] == "exclusive"
+              and ctl[0].labels["by"] == "none",
+              f"control: the portguard socket is exclusive, by=\"none\" ({ctl})")
+        check(b"# HELP portguard_socket " in out, "the file has its # HELP lines")
+
+        prom = os.path.join(directory, "portguard.prom")
+        with open(prom, "wb") as f:
+            f.write(out)
+        with node_exporter(directory) as scrape:
+            scraped = parse_prometheus(scrape())
+            errors = served(scraped, "node_textfile_scrape_error")
+            check(len(errors) == 1 and errors[0].value == 0,
+                  f"node_exporter: node_textfile_scrape_error 0 ({errors})")
+            for name in PROMETHEUS_FAMILIES:
+                check(len(served(scraped, name)) == len(served(families, name)) > 0,
+                      f"node_exporter serves every {name} sample")
+            check(any(x.labels.get("process") == HOSTILE_SHOWN
+                      for x in served(scraped, "portguard_socket")),
+                  "node_exporter serves the hostile process's socket")
+
+            # The control: the name's raw bytes in the label, escaped only as
+            # the probe did before (\\, \" and \n).
+            old = (HOSTILE_NAME.replace(b"\\", b"\\\\").replace(b'"', b'\\"')
+                   .replace(b"\n", b"\\n"))
+            raw = out.replace(HOSTILE_SHOWN.replace("\\", "\\\\").replace('"', '\\"')
+                              .encode(), old)
+            check(raw != out, "control: the raw name is in the control file")
+            status, said = promtool_check(raw)
+            check(status != 0, f"control: promtool check metrics rejects it ({said[:200]})")
+            with open(prom, "wb") as f:
+                f.write(raw)
+            scraped = parse_prometheus(scrape())
+            errors = served(scraped, "node_textfile_scrape_error")
+            check(len(errors) == 1 and errors[0].value == 1,
+                  f"control: node_textfile_scrape_error 1 ({errors})")
+            check(not any(served(scraped, name) for name in PROMETHEUS_FAMILIES),
+                  "control: node_exporter drops every portguard_* series")
+        check(s["process"] == HOSTILE_SHOWN, "JSON agrees with the metrics")
+
+
 def case_audit_owner_uid():
     """A SO_REUSEPORT listener of user daemon: the owner's uid wins; control plain listener."""
     need_root("only root can start a rival as another user")
