@@ -4,17 +4,14 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// Boost.JSON is compiled here, header-only, for the whole probe.
-//
 #include "json.hpp"
 
+#include "encode.hpp"
 #include "platform.hpp"
 #include "summary.hpp"
-#include "table.hpp"
 
-#include <boost/json/src.hpp>
+#include <boost/json/array.hpp>
 
-#include <algorithm>
 #include <ostream>
 
 namespace portguard {
@@ -60,59 +57,7 @@ json::array identities_json(const std::vector<identity>& who)
   return out;
 }
 
-// Whether every element is an object: such an array is printed one per line.
-bool of_objects(const json::value& v)
-{
-  return v.is_array() && !v.get_array().empty()
-      && std::all_of(v.get_array().begin(), v.get_array().end(),
-          [](const json::value& e) { return e.is_object(); });
-}
-
-std::string serialized(const json::value& v)
-{
-  return v.is_double() ? three_decimals(v.get_double()) : json::serialize(v);
-}
-
 } // namespace
-
-json::value json_text(std::string_view text)
-{
-  return json::string(printable_text(text));
-}
-
-json::value json_text_or_null(std::string_view text)
-{
-  return text.empty() ? json::value(nullptr) : json_text(text);
-}
-
-json::value json_number_or_null(const std::optional<std::uint32_t>& n)
-{
-  return n ? json::value(*n) : json::value(nullptr);
-}
-
-void write_json(std::ostream& os, const json::object& doc)
-{
-  os << '{';
-  const char* separator = "\n  ";
-  for (const auto& member : doc)
-  {
-    os << separator << json::serialize(json::string(member.key())) << ": ";
-    separator = ",\n  ";
-    if (!of_objects(member.value()))
-    {
-      os << serialized(member.value());
-      continue;
-    }
-    const char* inner = "[\n    ";
-    for (const json::value& e : member.value().get_array())
-    {
-      os << inner << serialized(e);
-      inner = ",\n    ";
-    }
-    os << "\n  ]";
-  }
-  os << "\n}\n";
-}
 
 void write_audit_json(std::ostream& os, const audit_report& report)
 {

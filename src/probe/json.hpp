@@ -4,9 +4,10 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// The JSON writer: audits, matrices and scans as one JSON object each
-// (schemas portguard-probe/audit/1, matrix/1 and scan/1, docs/probe.md),
-// built as Boost.JSON values and serialized by Boost.JSON.
+// The JSON writer: audits and matrices as one JSON object each
+// (schemas portguard-probe/audit/1 and matrix/1, docs/probe.md), built as
+// Boost.JSON values and written by write_json() (encode.hpp). The scan's
+// writer is in scan_json.cpp.
 //
 #ifndef PORTGUARD_PROBE_JSON_HPP
 #define PORTGUARD_PROBE_JSON_HPP
@@ -14,13 +15,7 @@
 #include "audit.hpp"
 #include "matrix.hpp"
 
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
-
-#include <cstdint>
 #include <iosfwd>
-#include <optional>
-#include <string_view>
 
 namespace portguard {
 namespace probe {
@@ -30,20 +25,6 @@ void write_audit_json(std::ostream& os, const audit_report& report);
 
 /// Writes the matrix as JSON.
 void write_matrix_json(std::ostream& os, const matrix_report& report);
-
-/// A JSON string of printable_text(text): valid UTF-8 whatever `text` holds.
-boost::json::value json_text(std::string_view text);
-
-/// json_text(text), or null when `text` is empty.
-boost::json::value json_text_or_null(std::string_view text);
-
-/// The number, or null.
-boost::json::value json_number_or_null(const std::optional<std::uint32_t>& n);
-
-/// Writes `doc`: a member of the object per line, and an array of objects
-/// with an element per line; a number with a fraction with three decimals
-/// (a time in milliseconds). Ends with a newline.
-void write_json(std::ostream& os, const boost::json::object& doc);
 
 } // namespace probe
 } // namespace portguard

@@ -6,6 +6,7 @@
 //
 #include "report.hpp"
 
+#include "encode.hpp"
 #include "json.hpp"
 #include "platform.hpp"
 #include "summary.hpp"

@@ -8,8 +8,9 @@
 //
 #include "scan_output.hpp"
 
-#include "json.hpp"
+#include "encode.hpp"
 #include "platform.hpp"
+#include "rivals.hpp"
 
 #include <boost/json/array.hpp>
 

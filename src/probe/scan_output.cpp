@@ -6,6 +6,7 @@
 //
 #include "scan_output.hpp"
 
+#include "encode.hpp"
 #include "platform.hpp"
 #include "scan_verdict.hpp"
 #include "rivals.hpp"

@@ -15,7 +15,6 @@
 
 #include <iosfwd>
 #include <string>
-#include <string_view>
 
 namespace portguard {
 namespace probe {
@@ -31,9 +30,6 @@ void write_scan_json(std::ostream& os, const scan_report& report);
 /// The node_exporter textfile-collector format.
 void write_scan_prometheus(std::ostream& os, const scan_report& report);
 
-/// A label value, quotes included: printable_text(value) (valid UTF-8, no
-/// control character) with `\` and `"` escaped, as the text format wants.
-std::string prometheus_label(std::string_view value);
 
 /// "uid 33 (www-data)", "uid 0 (root)" or "?".
 std::string owner_text(const std::optional<std::uint32_t>& uid, const std::string& user);

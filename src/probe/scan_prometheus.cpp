@@ -11,9 +11,9 @@
 //
 #include "scan_output.hpp"
 
+#include "encode.hpp"
 #include "platform.hpp"
 #include "summary.hpp"
-#include "table.hpp"
 
 #include <map>
 #include <ostream>
@@ -21,19 +21,6 @@
 
 namespace portguard {
 namespace probe {
-
-std::string prometheus_label(std::string_view value)
-{
-  // printable_text() leaves no newline or other control byte to escape.
-  std::string out = "\"";
-  for (const char c : printable_text(value))
-  {
-    if (c == '\\' || c == '"')
-      out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 void write_scan_prometheus(std::ostream& os, const scan_report& report)
 {

@@ -6,21 +6,15 @@
 //
 #include "table.hpp"
 
-#include <portguard/detail/printable.hpp>
+#include "encode.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <ostream>
 
 namespace portguard {
 namespace probe {
 
 namespace {
-
-bool word_char(char c)
-{
-  return std::isalnum(static_cast<unsigned char>(c)) != 0;
-}
 
 // Columns a cell takes on a terminal: one per character, not per byte.
 std::size_t width_of(const std::string& text)
@@ -30,31 +24,6 @@ std::size_t width_of(const std::string& text)
 }
 
 } // namespace
-
-std::string printable_text(std::string_view text)
-{
-  return detail::is_printable(text) ? std::string(text) : detail::printable(text);
-}
-
-std::string text_for(std::string_view text, bool markdown)
-{
-  std::string shown = printable_text(text);
-  if (!markdown)
-    return shown;
-  std::string out;
-  for (std::size_t i = 0; i < shown.size(); ++i)
-  {
-    const char c = shown[i];
-    const bool next = i + 1 < shown.size();
-    const bool escape = std::string_view("\\|`*<>~&").find(c) != std::string_view::npos
-        || (c == '_' && !(i > 0 && next && word_char(shown[i - 1]) && word_char(shown[i + 1])))
-        || (c == ']' && next && shown[i + 1] == '(');
-    if (escape)
-      out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 void print_table(std::ostream& os, const table_row& header, const std::vector<table_row>& rows,
     bool markdown)

@@ -5,7 +5,7 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // The probe's text for people: aligned columns for a terminal, or Markdown.
-// Every cell and line goes through text_for(), so no byte read from the
+// Every cell goes through text_for() (encode.hpp), so no byte read from the
 // host can move the cursor, split a row or format one.
 //
 #ifndef PORTGUARD_PROBE_TABLE_HPP
@@ -13,23 +13,12 @@
 
 #include <iosfwd>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace portguard {
 namespace probe {
 
 using table_row = std::vector<std::string>;
-
-/// `text` if it is already printable (valid UTF-8, no control character:
-/// host strings are made so where a report is built), else
-/// detail::printable(text); what every writer starts from.
-std::string printable_text(std::string_view text);
-
-/// printable_text() for a terminal, or for Markdown with what formats or
-/// splits a row escaped: `\`, `|`, `` ` ``, `*`, `<`, `>`, `~`, `&`, a `_`
-/// that is not inside a word, and a `]` before `(` (a link).
-std::string text_for(std::string_view text, bool markdown);
 
 /// Prints `header` and `rows`: columns padded to their widest cell with a
 /// rule of dashes under the header, or a Markdown table when `markdown`.
