@@ -3,7 +3,8 @@
 """Checks of portguard-probe scan's outputs against docs/probe.md.
 
 validate_scan_json(report) returns the list of schema violations (empty
-when the document matches the schema "portguard-probe/scan/1").
+when the document matches the schema "portguard-probe/scan/1"), a string
+with a control character among them.
 parse_prometheus(text) parses the text format with prometheus_client's
 own parser and returns {family name: [samples]}; it raises ImportError
 when prometheus_client (Debian: python3-prometheus-client) is missing.
@@ -50,10 +51,28 @@ def _fields(obj, spec, where, problems):
     return True
 
 
+def _control_characters(value, where, problems):
+    """Every string in `value` is printable: no C0 or C1 control character,
+    DEL, line or paragraph separator (docs/probe.md, "Names any user may
+    choose")."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _control_characters(v, f"{where}.{k}", problems)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _control_characters(v, f"{where}[{i}]", problems)
+    elif isinstance(value, str):
+        bad = [c for c in value if ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0
+               or c in "\u2028\u2029"]
+        if bad:
+            problems.append(f"{where}: control characters {bad!r} in {value!r}")
+
+
 def validate_scan_json(report):
     problems = []
     if not _fields(report, TOP_FIELDS, "document", problems):
         return problems
+    _control_characters(report, "document", problems)
     if report["schema"] != "portguard-probe/scan/1":
         problems.append(f"schema is {report['schema']!r}")
     for i, s in enumerate(report["sockets"]):
