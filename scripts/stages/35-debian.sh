@@ -6,7 +6,8 @@
 #      so the .debs land in build/debian), then lintian: no errors;
 #   2. dpkg -i of portguard-probe and libportguard-dev; systemd-analyze
 #      verify on the installed units;
-#   3. a hijackable socket (UDP, SO_REUSEADDR, held by user nobody), then the
+#   3. a hijackable socket (UDP, SO_REUSEADDR, held by user nobody in a
+#      process named with control bytes and invalid UTF-8), then the
 #      installed service's own ExecStart, run as root with the unit's
 #      CapabilityBoundingSet, NoNewPrivileges and UMask (PID 1 is not
 #      systemd here, so the timer cannot start it): the .prom file is
@@ -77,8 +78,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 pids=()
+cleanup_link=
 cleanup() {
   local status=$?
+  [ -z "$cleanup_link" ] || rm -f "$cleanup_link"
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -167,12 +170,31 @@ else
   skip units_verify "systemd-analyze is not installed"
 fi
 
+# docs/probe.md shows the units as shipped, and a copy-paste recipe for hosts
+# without the package.
+doc_block() {  # doc_block FIRST_LINE: the lines after it, to the end of its code block
+  awk -v first="$1" '$0 == first { on = 1; next } on && /^```/ { exit } on { print }' \
+    "$root/docs/probe.md"
+}
+same_as_doc() { doc_block "# $1" | cmp -s - "$1"; }
+check docs_units "docs/probe.md shows the installed service and timer as they are" \
+  eval 'same_as_doc "$service" && same_as_doc "$timer"'
+recipe=/etc/systemd/system/portguard-probe-scan.service
+recipe_dir=$work/recipe
+mkdir -p "$recipe_dir"
+doc_block "# $recipe" >"$recipe_dir/portguard-probe-scan.service"
+doc_block "# /etc/systemd/system/portguard-probe-scan.timer" >"$recipe_dir/portguard-probe-scan.timer"
+
 # --- 3. A finding, then the service's own ExecStart ----------------------------
 echo "== the service's ExecStart"
-# A hijackable socket of another user: UDP with SO_REUSEADDR on 127.0.0.1.
+# A hijackable socket of another user: UDP with SO_REUSEADDR on 127.0.0.1,
+# held by a process that names itself with a newline, ESC [2J, CR, a quote,
+# a backslash and a byte that is not UTF-8 (PR_SET_NAME needs no privilege):
+# the file must still parse, or node_exporter drops every portguard_* series.
 hostile_out=$work/hostile.port
 setpriv --reuid=nobody --regid=nogroup --clear-groups $py -c '
-import socket, sys, time
+import ctypes, socket, sys, time
+ctypes.CDLL(None).prctl(15, ctypes.c_char_p(b"a\nb|\x1b[2J\xff\"\\\r"), 0, 0, 0)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", 0))
@@ -181,35 +203,69 @@ time.sleep(300)' >"$hostile_out" &
 pids+=($!)
 for _ in $(seq 50); do [ -s "$hostile_out" ] && break; sleep 0.1; done
 hostile_port=$(cat "$hostile_out")
-echo "hijackable socket: udp 127.0.0.1:$hostile_port, user nobody"
+echo "hijackable socket: udp 127.0.0.1:$hostile_port, user nobody, process name:" \
+  "$(od -An -c "/proc/${pids[0]}/comm" 2>/dev/null | tr -s ' ')"
 
 # The unit's own command line and sandbox settings, as installed.
-unit_value() { sed -n "s/^$1=//p" "$service" | tail -1; }
-exec_start=$(unit_value ExecStart)
-success=$(unit_value SuccessExitStatus)
-caps=$(unit_value CapabilityBoundingSet)
-umask_value=$(unit_value UMask)
-echo "ExecStart=$exec_start"
-echo "SuccessExitStatus=$success CapabilityBoundingSet=$caps UMask=$umask_value"
-mapfile -t argv < <($py -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1].lstrip("-@+!:"))))' "$exec_start")
-bounding=-all
-for c in $caps; do bounding+=",+$(echo "${c#CAP_}" | tr 'A-Z' 'a-z')"; done
-rm -f "$prom"
-rm -f "$textfile_dir"/.portguard.prom.* 2>/dev/null || true
-exec_status=0
-(umask "${umask_value:-0022}" && exec setpriv --bounding-set="$bounding" --no-new-privs -- "${argv[@]}") \
-  || exec_status=$?
-echo "exit status $exec_status"
+unit_value() { sed -n "s/^$2=//p" "$1" | tail -1; }
+run_exec_start() {  # run_exec_start UNIT: its ExecStart, with its capabilities and umask
+  local unit=$1 exec_start caps umask_value c bounding=-all
+  exec_start=$(unit_value "$unit" ExecStart)
+  caps=$(unit_value "$unit" CapabilityBoundingSet)
+  umask_value=$(unit_value "$unit" UMask)
+  echo "$unit:"
+  echo "  ExecStart=$exec_start"
+  echo "  SuccessExitStatus=$(unit_value "$unit" SuccessExitStatus) CapabilityBoundingSet=$caps UMask=${umask_value:-(default)}"
+  mapfile -t argv < <($py -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1].lstrip("-@+!:"))))' "$exec_start")
+  for c in $caps; do bounding+=",+$(echo "${c#CAP_}" | tr 'A-Z' 'a-z')"; done
+  rm -f "$prom"
+  rm -f "$textfile_dir"/.portguard.prom.* 2>/dev/null || true
+  exec_status=0
+  (umask "${umask_value:-0022}" && exec setpriv --bounding-set="$bounding" --no-new-privs -- "${argv[@]}") \
+    || exec_status=$?
+  echo "  exit status $exec_status"
+}
+success=$(unit_value "$service" SuccessExitStatus)
+run_exec_start "$service"
 check exec_status "ExecStart exits 1 (a finding), which SuccessExitStatus=$success counts as success" \
   test "$exec_status" -eq 1 -a "$success" = 1
 check prom_written "$prom is written, mode 0644, no temporary file beside it" \
   sh -c "test \"\$(stat -c %a '$prom' 2>/dev/null)\" = 644 && ! ls -a '$textfile_dir' | grep -q '^\.portguard\.prom\.'"
 check prom_whole "the file is whole: it ends in a newline and holds every portguard_* family" \
   sh -c "tail -c1 '$prom' | od -An -c | grep -q '\\\\n' && for f in portguard_socket portguard_sockets portguard_scan_duration_seconds portguard_scan_limits; do grep -q \"^# TYPE \$f \" '$prom' || exit 1; done"
-check prom_finding "the hijackable socket is in the file, its options read (how=\"read\"), and the scan saw everything" \
-  sh -c "grep '^portguard_socket{' '$prom' | grep 'proto=\"udp\"' | grep 'port=\"$hostile_port\"' | grep 'verdict=\"hijackable\"' | grep -q 'how=\"read\"' && grep -qx 'portguard_scan_limits 0' '$prom'"
+# With cgroup v1 net_cls or net_prio in use the scan must not copy a
+# descriptor (the copy would rewrite the socket's classid): then the options
+# are inferred, and the limits say so.
+if awk '($1 == "net_cls" || $1 == "net_prio") && $2 != 0 { found = 1 } END { exit !found }' \
+    /proc/cgroups 2>/dev/null; then
+  check prom_finding "the hijackable socket is in the file; net_cls/net_prio v1 in use: inferred, with a limit" \
+    sh -c "grep '^portguard_socket{' '$prom' | grep 'proto=\"udp\"' | grep 'port=\"$hostile_port\"' | grep -q 'verdict=\"hijackable\"' && ! grep -qx 'portguard_scan_limits 0' '$prom'"
+else
+  check prom_finding "the hijackable socket is in the file, its options read (how=\"read\") under the unit's capabilities, and the scan saw everything" \
+    sh -c "grep '^portguard_socket{' '$prom' | grep 'proto=\"udp\"' | grep 'port=\"$hostile_port\"' | grep 'verdict=\"hijackable\"' | grep -q 'how=\"read\"' && grep -qx 'portguard_scan_limits 0' '$prom'"
+fi
 check promtool_metrics "promtool check metrics accepts the file" \
   sh -c "promtool check metrics < '$prom'"
+
+# The copy-paste recipe of docs/probe.md, for a probe in /usr/local/bin.
+local_probe=/usr/local/bin/portguard-probe
+if [ -e "$local_probe" ]; then
+  skip recipe "$local_probe exists; the recipe's check would replace it"
+else
+  ln -s /usr/bin/portguard-probe "$local_probe"
+  cleanup_link=$local_probe
+  recipe_status=0
+  if systemd-analyze --version >/dev/null 2>&1; then
+    systemd-analyze verify "$recipe_dir/portguard-probe-scan.service" \
+      "$recipe_dir/portguard-probe-scan.timer" || recipe_status=$?
+  fi
+  run_exec_start "$recipe_dir/portguard-probe-scan.service" || true
+  recipe_success=$(unit_value "$recipe_dir/portguard-probe-scan.service" SuccessExitStatus)
+  check recipe "the docs' copy-paste units verify, and their ExecStart writes the file with exit 1 (SuccessExitStatus=$recipe_success)" \
+    sh -c "test $recipe_status -eq 0 -a $exec_status -eq 1 -a '$recipe_success' = 1 && grep -q 'port=\"$hostile_port\"' '$prom' && test \"\$(stat -c %a '$prom')\" = 644"
+  rm -f "$local_probe"
+  cleanup_link=
+fi
 
 # --- 4. node_exporter serves it ------------------------------------------------
 echo "== prometheus-node-exporter"
