@@ -20,7 +20,7 @@ packages=(
   # promtool checking it and the alert rules, systemd-analyze on the units,
   # ss reading a socket's cgroup classid.
   libboost-json1.81-dev prometheus prometheus-node-exporter
-  debhelper dpkg-dev fakeroot lintian systemd iproute2
+  debhelper dpkg-dev fakeroot lintian systemd iproute2 strace
 )
 
 missing=()

@@ -7,7 +7,8 @@
 
 STAGE_LOG is the stage's output (CTest's closing lines: "N% tests passed, F
 tests failed out of T" and "The following tests did not run: ... (Skipped)").
-Each LAST_TEST_LOG is a Testing/Temporary/LastTest.log that CTest wrote
+A stage that runs its own checks prints CTest's closing lines itself, and
+"SKIPPED NAME: REASON" for each skip. Each LAST_TEST_LOG is a Testing/Temporary/LastTest.log that CTest wrote
 during the stage: it holds every test's output, so it gives the reason of each
 CTest skip (SKIP_RETURN_CODE) and the Boost.Test cases skipped inside a suite
 that passed ("Test case ... is skipped because precondition failed: REASON").
@@ -100,6 +101,12 @@ def main():
     for log in last_test_logs:
         outputs.update(test_outputs(log))
 
+    # A stage that runs its checks without CTest prints "SKIPPED name: reason".
+    with open(stage_log, errors="replace") as f:
+        for line in f:
+            m = re.match(r"^SKIPPED (\S+): (.*)$", line.rstrip("\n"))
+            if m and m.group(1) not in outputs:
+                outputs[m.group(1)] = [line.strip()]
     skips = []  # (what, reason)
     for name in skipped_tests:
         skips.append((name, skip_reason(outputs.get(name, []))))

@@ -13,6 +13,8 @@
 #      systemd here, so the timer cannot start it): the .prom file is
 #      written whole, passes promtool check metrics, and names the socket as
 #      read, not inferred;
+#      Its system calls and socket families (strace) are checked against
+#      the unit's SystemCallFilter= and RestrictAddressFamilies=;
 #   4. Debian's node_exporter serves every portguard_* sample of the file
 #      with node_textfile_scrape_error 0 (control: a broken file beside it
 #      gives 1);
@@ -114,7 +116,7 @@ else
   mkdir -p "$work/src"
   tar -C "$root" --exclude=./build --exclude=./.git -cf - . | tar -C "$work/src" -xf -
   build_start=$SECONDS
-  (cd "$work/src" && DEB_BUILD_OPTIONS="parallel=2 nocheck" \
+  (cd "$work/src" && DEB_BUILD_OPTIONS="parallel=2 nocheck noautodbgsym" \
     dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1) || {
     tail -40 "$work/build.log"
     echo "FAILED: debian.build: dpkg-buildpackage (log: $work/build.log)"
@@ -246,6 +248,21 @@ else
 fi
 check promtool_metrics "promtool check metrics accepts the file" \
   sh -c "promtool check metrics < '$prom'"
+
+# The unit's seccomp filter and address families, which only systemd applies:
+# every system call and socket family of the ExecStart must be allowed.
+if command -v strace >/dev/null 2>&1 && systemd-analyze --version >/dev/null 2>&1; then
+  mapfile -t argv < <($py -c 'import shlex, sys; print("\n".join(shlex.split(sys.argv[1].lstrip("-@+!:"))))' "$(unit_value "$service" ExecStart)")
+  strace -f -qq -o "$work/exec-start.strace" "${argv[@]}" >/dev/null 2>&1 || true
+  check sandbox "every system call and socket family of ExecStart is allowed by the unit's SystemCallFilter= and RestrictAddressFamilies=" \
+    $py "$root/scripts/unit-sandbox-check.py" "$service" "$work/exec-start.strace"
+  # Control: without pidfd_getfd in the allow list the same run is refused.
+  sed 's/^\(SystemCallFilter=.*\) pidfd_getfd/\1/' "$service" >"$work/sandbox-control.service"
+  check sandbox_control "control: a SystemCallFilter= without pidfd_getfd would refuse the scan" \
+    sh -c "! $py '$root/scripts/unit-sandbox-check.py' '$work/sandbox-control.service' '$work/exec-start.strace' >/dev/null"
+else
+  skip sandbox "strace or systemd-analyze is not installed"
+fi
 
 # The copy-paste recipe of docs/probe.md, for a probe in /usr/local/bin.
 local_probe=/usr/local/bin/portguard-probe
