@@ -39,7 +39,7 @@ bool resolve(const command& cmd, std::vector<net::ip::address>& out,
   if (ec || results.empty())
   {
     failure.code = exit_code::bad_input;
-    failure.message = "cannot resolve host '" + cmd.target.host + "'"
+    failure.message = "cannot resolve host '" + detail::printable(cmd.target.host) + "'"
         + (ec ? ": " + ec.message() : std::string())
         + "; expected an address or a name of this machine";
     return false;
