@@ -42,7 +42,7 @@ json::value holders_json(const scanned_socket& s)
   json::array out;
   for (const scan_holder& h : s.holders)
     out.push_back(json::object{
-        {"address", h.address.to_string()},
+        {"address", json_text(h.address.to_string())},
         {"uid", json_number_or_null(h.uid)},
         {"user", json_text_or_null(h.user)},
         {"pid", json_number_or_null(h.pid)},
@@ -57,7 +57,7 @@ json::value socket_json(const scanned_socket& s)
     by.push_back(json::string(taker));
   return json::object{
       {"proto", to_string(s.proto)},
-      {"address", s.address.to_string()},
+      {"address", json_text(s.address.to_string())},
       {"port", s.port},
       {"state", json_text(s.state)},
       {"v6_only", s.v6_only},
@@ -73,7 +73,7 @@ json::value socket_json(const scanned_socket& s)
       {"uids_differ", s.uids_differ},
       {"note", json_text_or_null(s.note)},
       {"other_family", s.sibling
-          ? json::value(json::object{{"address", s.sibling->to_string()},
+          ? json::value(json::object{{"address", json_text(s.sibling->to_string())},
                 {"state", json_text(s.sibling_state)}})
           : json::value(nullptr)}};
 }
