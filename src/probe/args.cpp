@@ -333,8 +333,8 @@ const char* usage_text() noexcept
 {
   return
 R"(Usage:
-  portguard-probe tcp HOST:PORT [--json | --markdown] [--verbose] [--output FILE]
-  portguard-probe udp HOST:PORT [--json | --markdown] [--verbose] [--output FILE]
+  portguard-probe tcp|udp HOST:PORT [--json | --markdown] [--verbose]
+                          [--output FILE]
   portguard-probe scan [--proto tcp|udp] [--port PORT]
                        [--json | --markdown | --prometheus] [--active] [--verbose]
                        [--output FILE]
