@@ -4,8 +4,10 @@
 # The Debian packages, end to end, as an operator meets them:
 #   1. dpkg-buildpackage -us -uc -b on a copy of the tree (build/debian/src,
 #      so the .debs land in build/debian), then lintian: no errors;
-#   2. dpkg -i of portguard-probe and libportguard-dev; systemd-analyze
-#      verify on the installed units;
+#   2. dpkg -i of portguard-probe and libportguard-dev; a program built
+#      against the installed headers (find_package, pkg-config);
+#      systemd-analyze verify on the installed units, which docs/probe.md
+#      must show as they are (and its copy-paste units, run below too);
 #   3. a hijackable socket (UDP, SO_REUSEADDR, held by user nobody in a
 #      process named with control bytes and invalid UTF-8), then the
 #      installed service's own ExecStart, run as root with the unit's
@@ -171,6 +173,36 @@ if systemd-analyze --version >/dev/null 2>&1; then
 else
   skip units_verify "systemd-analyze is not installed"
 fi
+
+# libportguard-dev: a program that finds the package through CMake and
+# through pkg-config, as a user's would.
+consumer=$work/consumer
+mkdir -p "$consumer"
+cat >"$consumer/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.16)
+project(consumer LANGUAGES CXX)
+find_package(portguard 0.1 CONFIG REQUIRED)
+add_executable(consumer main.cpp)
+target_link_libraries(consumer PRIVATE portguard::portguard)
+EOF
+cat >"$consumer/main.cpp" <<'EOF'
+#include <portguard/portguard.hpp>
+int main()
+{
+  boost::asio::io_context ctx;
+  portguard::secure_acceptor acceptor(ctx, {boost::asio::ip::tcp::v4(), 0});
+  return portguard::is_exclusive(acceptor) ? 0 : 1;
+}
+EOF
+check dev_cmake "libportguard-dev: find_package(portguard) from /usr, a secure_acceptor built and exclusive" \
+  sh -c "cmake -S '$consumer' -B '$consumer/build' -G Ninja >'$consumer/cmake.log' 2>&1 &&
+         cmake --build '$consumer/build' >>'$consumer/cmake.log' 2>&1 &&
+         grep -q 'portguard_DIR:PATH=/usr/share/portguard/cmake' '$consumer/build/CMakeCache.txt' &&
+         '$consumer/build/consumer' || { tail -20 '$consumer/cmake.log'; exit 1; }"
+check dev_pkgconfig "libportguard-dev: pkg-config portguard gives version $version, headers in /usr/include" \
+  sh -c "test \"\$(pkg-config --modversion portguard)\" = '$version' &&
+         test \"\$(realpath \"\$(pkg-config --variable=includedir portguard)\")\" = /usr/include &&
+         test -f \"\$(pkg-config --variable=includedir portguard)/portguard/portguard.hpp\""
 
 # docs/probe.md shows the units as shipped, and a copy-paste recipe for hosts
 # without the package.
