@@ -14,9 +14,9 @@
 #      CapabilityBoundingSet, NoNewPrivileges and UMask (PID 1 is not
 #      systemd here, so the timer cannot start it): the .prom file is
 #      written whole, passes promtool check metrics, and names the socket as
-#      read, not inferred;
-#      Its system calls and socket families (strace) are checked against
-#      the unit's SystemCallFilter= and RestrictAddressFamilies=;
+#      read, not inferred; its system calls and socket families (strace) are
+#      checked against the unit's SystemCallFilter= and
+#      RestrictAddressFamilies=;
 #   4. Debian's node_exporter serves every portguard_* sample of the file
 #      with node_textfile_scrape_error 0 (control: a broken file beside it
 #      gives 1);
