@@ -118,30 +118,24 @@ MUTANTS = [
         [("scenario_truth", None)],
         ["table_shows_alone", "bind_proves_alone"]),
     Mutant(
-        "sibling_guard_off", "portguard/detail/sibling_guard.hpp",
-        "hold_sibling() never binds a guard on the other address family",
+        "other_family_guard_off", "portguard/detail/other_family_guard.hpp",
+        "hold_other_family() never binds a guard on the other address family",
         [("""  ec.clear();
   guard_socket<Protocol> guard;
-  net::ip::address sibling;
+  net::ip::address other;
 """, """  ec.clear();
   guard_socket<Protocol> guard;
   return guard; // mutant
-  net::ip::address sibling;
+  net::ip::address other;
 """, 1)],
         [("other_family", None)],
-        ["hold_sibling"]),
+        ["hold_other_family"]),
     Mutant(
         "exclusive_bind_leaves_reuseaddr_on_udp", "portguard/exclusive_bind.hpp",
         "exclusive_bind() treats a UDP socket as TCP: SO_REUSEADDR set before "
         "it stays on",
-        [("""    detail::exclusive_unbound(socket.native_handle(),
-        detail::is_datagram_v<Socket>, policy, ec);""",
-          """    detail::exclusive_unbound(socket.native_handle(),
-        false /* mutant */, policy, ec);""", 1),
-         ("""    detail::exclusive_open(socket.native_handle(),
-        detail::is_datagram_v<Socket>, policy, ec);""",
-          """    detail::exclusive_open(socket.native_handle(),
-        false /* mutant */, policy, ec);""", 1)],
+        [("""    detail::make_exclusive(socket.native_handle(), detail::is_datagram_v<Socket>, policy, ec);""",
+          """    detail::make_exclusive(socket.native_handle(), false /* mutant */, policy, ec);""", 1)],
         [("rival_matrix", None), ("exclusive_bind", None)],
         []),  # a template: defined in each unit, nothing to check
     Mutant(

@@ -8,8 +8,7 @@
 
 #include "platform.hpp"
 
-#include <portguard/detail/sibling_guard.hpp>
-#include <portguard/detail/sibling_guard.hpp>
+#include <portguard/detail/other_family_guard.hpp>
 #include <portguard/exclusive_address_use.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -193,19 +192,19 @@ std::vector<rival> other_family_rivals(transport proto, const net::ip::address& 
     unsigned short port)
 {
   std::vector<rival> rivals;
-  net::ip::address sibling;
+  net::ip::address other;
   // An IPv6 target is taken as V6ONLY: against a dual-stack one the IPv4
   // rivals are refused like any rival on its own port.
-  if (!detail::sibling_address(target, true, sibling))
+  if (!detail::other_family_address(target, true, other))
     return rivals;
-  const net::ip::address second = sibling.is_v4()
-      ? (sibling.is_unspecified() ? net::ip::address(net::ip::address_v4::loopback())
-                                  : net::ip::address(net::ip::address_v4::any()))
-      : (sibling.is_unspecified() ? net::ip::address(net::ip::address_v6::loopback())
-                                  : net::ip::address(net::ip::address_v6::any()));
+  const net::ip::address second = other.is_v4()
+      ? (other.is_unspecified() ? net::ip::address(net::ip::address_v4::loopback())
+                                : net::ip::address(net::ip::address_v4::any()))
+      : (other.is_unspecified() ? net::ip::address(net::ip::address_v6::loopback())
+                                : net::ip::address(net::ip::address_v6::any()));
   // Loopback first: the address a `localhost` client reaches.
-  const net::ip::address first = sibling.is_loopback() ? sibling : second;
-  const net::ip::address then = first == sibling ? second : sibling;
+  const net::ip::address first = other.is_loopback() ? other : second;
+  const net::ip::address then = first == other ? second : other;
   for (const net::ip::address& a : {first, then})
     for (const rival_option option : rival_options())
       rivals.push_back({proto, option, address_role::other_family, a, port});
