@@ -47,10 +47,10 @@ class Mutant:
 
 MUTANTS = [
     Mutant(
-        "no_exclusive_option_posix", "portguard/detail/platform.hpp",
+        "no_exclusive_option_posix", "portguard/detail/platform_posix.hpp",
         "set_exclusive() sets nothing on POSIX (SO_REUSEPORT and, for UDP, "
         "SO_REUSEADDR stay as they were)",
-        [("""#else
+        [("""{
   if (!set_int_option(s, SOL_SOCKET, SO_REUSEPORT, 0, ec))
   {
     ec = error::option_refused;
@@ -58,11 +58,11 @@ MUTANTS = [
   }
   if (datagram && !set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 0, ec))
     ec = error::option_refused;
-#endif""", """#else
+}""", """{
   (void)s;
   (void)datagram;
   ec.clear(); // mutant: no exclusive option
-#endif""", 1)],
+}""", 1)],
         [("rival_matrix", None)],
         ["set_exclusive"]),
     Mutant(
@@ -79,7 +79,7 @@ MUTANTS = [
         [("is_exclusive", None)],
         ["is_exclusive_now"]),
     Mutant(
-        "set_option_refuses_nothing", "portguard/detail/platform.hpp",
+        "set_option_refuses_nothing", "portguard/detail/socket_rules.hpp",
         "option_would_share() is always false: a secure acceptor takes "
         "SO_REUSEPORT / SO_REUSEADDR-style options",
         [("""inline bool option_would_share(int level, int name, const void* data,
@@ -156,15 +156,13 @@ MUTANTS = [
 # and Wine run it, from scripts/stages/30-windows.sh (--platform windows).
 MUTANTS.append(
     Mutant(
-        "no_exclusive_option_windows", "portguard/detail/platform.hpp",
+        "no_exclusive_option_windows", "portguard/detail/platform_win32.hpp",
         "set_exclusive() sets nothing on Windows (no SO_EXCLUSIVEADDRUSE; "
         "SO_REUSEADDR stays as it was)",
-        [("""#if defined(_WIN32)
-  (void)datagram;
+        [("""  (void)datagram;
   if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
     return;
-""", """#if defined(_WIN32)
-  (void)datagram;
+""", """  (void)datagram;
   ec.clear();
   return; // mutant: no exclusive option
   if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
@@ -175,7 +173,7 @@ MUTANTS.append(
         platform="windows"))
 MUTANTS.append(
     Mutant(
-        "exclusive_address_use_inert_windows", "portguard/detail/platform.hpp",
+        "exclusive_address_use_inert_windows", "portguard/detail/platform_win32.hpp",
         "the exclusive_address_use option names SO_KEEPALIVE on Windows: "
         "set_option(exclusive_address_use(true)) (the retrofit path) protects nothing",
         [("constexpr int exclusive_option_name = SO_EXCLUSIVEADDRUSE;",

@@ -10,6 +10,7 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/socket_rules.hpp>
 #include <portguard/detail/socket_traits.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>

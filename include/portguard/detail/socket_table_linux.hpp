@@ -13,6 +13,7 @@
 
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/socket_rules.hpp>
 #include <portguard/port_holder.hpp>
 
 #include <dirent.h>
