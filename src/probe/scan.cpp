@@ -13,6 +13,7 @@
 
 #include <portguard/detail/other_family_guard.hpp>
 #include <portguard/detail/socket_table.hpp>
+#include "host_table.hpp"
 
 #include <algorithm>
 #include <chrono>
