@@ -5,9 +5,8 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // The socket table on Windows: GetExtendedTcpTable (listeners) and
-// GetExtendedUdpTable with owning process ids. Included by socket_table.hpp
-// only. The two functions are looked up in iphlpapi.dll at run time, so a
-// program that uses portguard links nothing beyond what Asio needs.
+// GetExtendedUdpTable with owning process ids, looked up in iphlpapi.dll at
+// run time (no import library). Included by socket_table.hpp only.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_WIN32_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_WIN32_HPP
