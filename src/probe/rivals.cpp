@@ -7,6 +7,7 @@
 #include "rivals.hpp"
 
 #include "platform.hpp"
+#include "rival_wire.hpp"
 
 #include <portguard/detail/other_family_guard.hpp>
 #include <portguard/exclusive_address_use.hpp>
@@ -82,53 +83,14 @@ outcome bind_rival(const rival& r)
   return bind_once<udp::socket>(r);
 }
 
-// A child reports each outcome as one line of the wire encoding documented
-// in docs/reliability.md ("Rival outcomes between processes"):
-//   won | refused <code> | skipped <code> <reason>
-// where <code> is the OS error value (errno), 0 when there is none.
 std::string encode(const outcome& o)
 {
-  switch (o.kind)
-  {
-  case outcome::won:
-    return "won\n";
-  case outcome::refused:
-    return "refused " + std::to_string(o.ec.value()) + "\n";
-  case outcome::skipped:
-    break;
-  }
-  std::string reason = o.note;
-  std::replace(reason.begin(), reason.end(), '\n', ' ');
-  return "skipped " + std::to_string(o.ec.value()) + " " + reason + "\n";
+  return rival_wire::line(o);
 }
 
-// Reads one line of the wire encoding; false if it is not one.
 bool decode(const std::string& line, outcome& o)
 {
-  std::istringstream in(line);
-  std::string word;
-  in >> word;
-  int value = 0;
-  if (word == "won")
-  {
-    o = {outcome::won, {}, {}};
-    return in.peek() == std::char_traits<char>::eof();
-  }
-  if (word != "refused" && word != "skipped")
-    return false;
-  if (!(in >> value))
-    return false;
-  const error_code ec(value, net::error::get_system_category());
-  if (word == "refused")
-  {
-    o = {outcome::refused, ec, {}};
-    return in.peek() == std::char_traits<char>::eof();
-  }
-  std::string reason;
-  in.get(); // the space before the reason
-  std::getline(in, reason);
-  o = {outcome::skipped, value ? ec : error_code(), reason};
-  return true;
+  return rival_wire::parse(line, o);
 }
 
 } // namespace
