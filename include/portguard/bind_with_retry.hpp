@@ -127,7 +127,7 @@ void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
 /// Opens, binds and listens a secure acceptor, retrying (throwing form).
 /**
  * @throws system_error Thrown with the last attempt's error, naming
- * "listen_with_retry".
+ * "listen_with_retry" (and, for portguard::error::port_shared, the holder).
  */
 template <typename Protocol, typename Executor>
 void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
@@ -211,7 +211,7 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
  * name of what it does.
  *
  * @throws system_error Thrown with the last attempt's error, naming
- * "bind_with_retry".
+ * "bind_with_retry" (and, for portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -226,7 +226,7 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
 /// Binds exclusively under `policy`, retrying (throwing form).
 /**
  * @throws system_error Thrown with the last attempt's error, naming
- * "bind_with_retry".
+ * "bind_with_retry" (and, for portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket> && !detail::is_secure_acceptor_v<Socket>>

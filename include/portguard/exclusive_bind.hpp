@@ -190,7 +190,8 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
 
 /// Binds exclusively (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "exclusive_bind".
+ * @throws system_error Thrown on failure, naming "exclusive_bind" (and, for
+ * portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -205,7 +206,8 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
 /// Binds exclusively, choosing what to do with the other address family
 /// (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "exclusive_bind".
+ * @throws system_error Thrown on failure, naming "exclusive_bind" (and, for
+ * portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -281,7 +283,8 @@ guard_other_family(Socket& socket, error_code& ec)
 
 /// Holds the other address family (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "guard_other_family".
+ * @throws system_error Thrown on failure, naming "guard_other_family" (and,
+ * for portguard::error::other_family_held, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
