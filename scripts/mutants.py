@@ -47,10 +47,10 @@ class Mutant:
 
 MUTANTS = [
     Mutant(
-        "no_exclusive_option_posix", "portguard/detail/platform.hpp",
+        "no_exclusive_option_posix", "portguard/detail/platform_posix.hpp",
         "set_exclusive() sets nothing on POSIX (SO_REUSEPORT and, for UDP, "
         "SO_REUSEADDR stay as they were)",
-        [("""#else
+        [("""{
   if (!set_int_option(s, SOL_SOCKET, SO_REUSEPORT, 0, ec))
   {
     ec = error::option_refused;
@@ -58,11 +58,11 @@ MUTANTS = [
   }
   if (datagram && !set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 0, ec))
     ec = error::option_refused;
-#endif""", """#else
+}""", """{
   (void)s;
   (void)datagram;
   ec.clear(); // mutant: no exclusive option
-#endif""", 1)],
+}""", 1)],
         [("rival_matrix", None)],
         ["set_exclusive"]),
     Mutant(
@@ -79,7 +79,7 @@ MUTANTS = [
         [("is_exclusive", None)],
         ["is_exclusive_now"]),
     Mutant(
-        "set_option_refuses_nothing", "portguard/detail/platform.hpp",
+        "set_option_refuses_nothing", "portguard/detail/socket_rules.hpp",
         "option_would_share() is always false: a secure acceptor takes "
         "SO_REUSEPORT / SO_REUSEADDR-style options",
         [("""inline bool option_would_share(int level, int name, const void* data,
@@ -118,30 +118,24 @@ MUTANTS = [
         [("scenario_truth", None)],
         ["table_shows_alone", "bind_proves_alone"]),
     Mutant(
-        "sibling_guard_off", "portguard/detail/sibling_guard.hpp",
-        "hold_sibling() never binds a guard on the other address family",
+        "other_family_guard_off", "portguard/detail/other_family_guard.hpp",
+        "hold_other_family() never binds a guard on the other address family",
         [("""  ec.clear();
   guard_socket<Protocol> guard;
-  net::ip::address sibling;
+  net::ip::address other;
 """, """  ec.clear();
   guard_socket<Protocol> guard;
   return guard; // mutant
-  net::ip::address sibling;
+  net::ip::address other;
 """, 1)],
         [("other_family", None)],
-        ["hold_sibling"]),
+        ["hold_other_family"]),
     Mutant(
         "exclusive_bind_leaves_reuseaddr_on_udp", "portguard/exclusive_bind.hpp",
         "exclusive_bind() treats a UDP socket as TCP: SO_REUSEADDR set before "
         "it stays on",
-        [("""    detail::exclusive_unbound(socket.native_handle(),
-        detail::is_datagram_v<Socket>, policy, ec);""",
-          """    detail::exclusive_unbound(socket.native_handle(),
-        false /* mutant */, policy, ec);""", 1),
-         ("""    detail::exclusive_open(socket.native_handle(),
-        detail::is_datagram_v<Socket>, policy, ec);""",
-          """    detail::exclusive_open(socket.native_handle(),
-        false /* mutant */, policy, ec);""", 1)],
+        [("""    detail::make_exclusive(socket.native_handle(), detail::is_datagram_v<Socket>, policy, ec);""",
+          """    detail::make_exclusive(socket.native_handle(), false /* mutant */, policy, ec);""", 1)],
         [("rival_matrix", None), ("exclusive_bind", None)],
         []),  # a template: defined in each unit, nothing to check
     Mutant(
@@ -162,15 +156,13 @@ MUTANTS = [
 # and Wine run it, from scripts/stages/30-windows.sh (--platform windows).
 MUTANTS.append(
     Mutant(
-        "no_exclusive_option_windows", "portguard/detail/platform.hpp",
+        "no_exclusive_option_windows", "portguard/detail/platform_win32.hpp",
         "set_exclusive() sets nothing on Windows (no SO_EXCLUSIVEADDRUSE; "
         "SO_REUSEADDR stays as it was)",
-        [("""#if defined(_WIN32)
-  (void)datagram;
+        [("""  (void)datagram;
   if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
     return;
-""", """#if defined(_WIN32)
-  (void)datagram;
+""", """  (void)datagram;
   ec.clear();
   return; // mutant: no exclusive option
   if (set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1, ec))
@@ -181,7 +173,7 @@ MUTANTS.append(
         platform="windows"))
 MUTANTS.append(
     Mutant(
-        "exclusive_address_use_inert_windows", "portguard/detail/platform.hpp",
+        "exclusive_address_use_inert_windows", "portguard/detail/platform_win32.hpp",
         "the exclusive_address_use option names SO_KEEPALIVE on Windows: "
         "set_option(exclusive_address_use(true)) (the retrofit path) protects nothing",
         [("constexpr int exclusive_option_name = SO_EXCLUSIVEADDRUSE;",

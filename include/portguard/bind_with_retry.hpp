@@ -8,6 +8,7 @@
 #define PORTGUARD_BIND_WITH_RETRY_HPP
 
 #include <portguard/detail/config.hpp>
+#include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_traits.hpp>
 #include <portguard/exclusive_bind.hpp>
@@ -42,17 +43,6 @@ struct retry_options
 };
 
 namespace detail {
-
-template <typename Protocol, typename Executor>
-std::true_type secure_acceptor_test(const basic_secure_acceptor<Protocol, Executor>*);
-std::false_type secure_acceptor_test(...);
-
-template <typename Socket>
-constexpr bool is_secure_acceptor_v =
-    decltype(secure_acceptor_test(static_cast<Socket*>(nullptr)))::value;
-
-// Which errors are retried: bind_error_is_transient(), the platform's rule
-// (detail/platform.hpp).
 
 /// Runs `attempt` until it succeeds, fails with a non-transient error, or
 /// the attempts run out; sleeps with exponential back-off in between.
@@ -118,8 +108,10 @@ void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
     ec = net::error::already_open;
     return;
   }
+  using access = detail::secure_acceptor_access;
   detail::retry_bind(retry, ec, [&](error_code& step) {
-    detail::listen_exclusively(acceptor, endpoint, true, step);
+    detail::open_bind_listen(access::base(acceptor), access::state(acceptor), endpoint,
+        true, step);
   });
 }
 
@@ -135,7 +127,7 @@ void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
 /// Opens, binds and listens a secure acceptor, retrying (throwing form).
 /**
  * @throws system_error Thrown with the last attempt's error, naming
- * "listen_with_retry".
+ * "listen_with_retry" (and, for portguard::error::port_shared, the holder).
  */
 template <typename Protocol, typename Executor>
 void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
@@ -143,7 +135,7 @@ void listen_with_retry(basic_secure_acceptor<Protocol, Executor>& acceptor,
 {
   error_code ec;
   portguard::listen_with_retry(acceptor, endpoint, retry, ec);
-  detail::throw_if(ec, "listen_with_retry");
+  detail::throw_naming_holder(ec, "listen_with_retry", endpoint);
 }
 
 /// The older name of listen_with_retry() for a secure acceptor: opens, binds
@@ -219,7 +211,7 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
  * name of what it does.
  *
  * @throws system_error Thrown with the last attempt's error, naming
- * "bind_with_retry".
+ * "bind_with_retry" (and, for portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -228,13 +220,13 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
 {
   error_code ec;
   portguard::bind_with_retry(socket, endpoint, retry, ec);
-  detail::throw_if(ec, "bind_with_retry");
+  detail::throw_naming_holder(ec, "bind_with_retry", endpoint);
 }
 
 /// Binds exclusively under `policy`, retrying (throwing form).
 /**
  * @throws system_error Thrown with the last attempt's error, naming
- * "bind_with_retry".
+ * "bind_with_retry" (and, for portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket> && !detail::is_secure_acceptor_v<Socket>>
@@ -243,7 +235,7 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
 {
   error_code ec;
   portguard::bind_with_retry(socket, endpoint, retry, policy, ec);
-  detail::throw_if(ec, "bind_with_retry");
+  detail::throw_naming_holder(ec, "bind_with_retry", endpoint);
 }
 
 PORTGUARD_NAMESPACE_END

@@ -10,7 +10,6 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
-#include <portguard/detail/sibling_guard.hpp>
 #include <portguard/detail/socket_traits.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
@@ -49,8 +48,11 @@ make_exclusive(Socket& socket, exclusivity policy, error_code& ec)
     ec = net::error::bad_descriptor;
     return;
   }
-  detail::exclusive_open(socket.native_handle(), detail::is_datagram_v<Socket>,
-      policy, ec);
+  const detail::native_socket s = socket.native_handle();
+  if (detail::is_bound(s))
+    ec = error::already_bound; // too late for the option to take effect
+  else
+    detail::make_exclusive(s, detail::is_datagram_v<Socket>, policy, ec);
 }
 
 /// Makes an open, not yet bound socket exclusive, under exclusivity::required.
@@ -127,23 +129,37 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
     socket.open(endpoint.protocol(), ec);
     if (ec)
       return;
-    detail::exclusive_unbound(socket.native_handle(),
-        detail::is_datagram_v<Socket>, policy, ec);
   }
-  else
-  {
-    detail::exclusive_open(socket.native_handle(),
-        detail::is_datagram_v<Socket>, policy, ec);
-  }
-  // POSIX: the caller's SO_REUSEADDR (TCP only: make_exclusive turned it
-  // off for UDP) is kept off for the bind, so the bind proves the socket
-  // alone, and given back after.
+  else if (detail::is_bound(socket.native_handle()))
+    ec = error::already_bound;
+  if (!ec)
+    detail::make_exclusive(socket.native_handle(), detail::is_datagram_v<Socket>, policy, ec);
+  // POSIX: the caller's SO_REUSEADDR (TCP only) stays off for the bind, so
+  // the bind is the proof, and is given back after.
   const bool reuse_wanted = !ec && !detail::reuse_address_is_emulated
       && detail::reuse_address_is_set(socket.native_handle());
   if (reuse_wanted)
     detail::set_reuse_address(socket.native_handle(), false, ec);
   if (!ec)
-    detail::bind_guarded(socket, endpoint, reuse_wanted, policy, family, ec);
+  {
+    if constexpr (detail::is_secure_acceptor_v<Socket>)
+    {
+      // The acceptor's own bind, under the caller's policy.
+      using access = detail::secure_acceptor_access;
+      socket.set_other_family(family);
+      detail::bind_exclusive(access::base(socket), access::state(socket), endpoint, policy,
+          detail::bind_mode::bind_only, ec);
+    }
+    else
+    {
+      detail::exclusive_state<typename Socket::protocol_type> state(policy);
+      state.family = family;
+      state.reuse_address = reuse_wanted;
+      state.guard_in_registry = true;
+      detail::bind_exclusive(socket, state, endpoint, policy,
+          detail::bind_mode::bind_only, ec);
+    }
+  }
   if (!ec && reuse_wanted)
     detail::set_reuse_address(socket.native_handle(), true, ec);
   if (ec && opened_here && socket.is_open())
@@ -174,7 +190,8 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
 
 /// Binds exclusively (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "exclusive_bind".
+ * @throws system_error Thrown on failure, naming "exclusive_bind" (and, for
+ * portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -183,13 +200,14 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
 {
   error_code ec;
   portguard::exclusive_bind(socket, endpoint, policy, ec);
-  detail::throw_if(ec, "exclusive_bind");
+  detail::throw_naming_holder(ec, "exclusive_bind", endpoint);
 }
 
 /// Binds exclusively, choosing what to do with the other address family
 /// (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "exclusive_bind".
+ * @throws system_error Thrown on failure, naming "exclusive_bind" (and, for
+ * portguard::error::port_shared, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -198,7 +216,7 @@ exclusive_bind(Socket& socket, const typename Socket::endpoint_type& endpoint,
 {
   error_code ec;
   portguard::exclusive_bind(socket, endpoint, policy, family, ec);
-  detail::throw_if(ec, "exclusive_bind");
+  detail::throw_naming_holder(ec, "exclusive_bind", endpoint);
 }
 
 /// Holds the port of a socket that is already bound on the other address
@@ -229,7 +247,7 @@ guard_other_family(Socket& socket, exclusivity policy, error_code& ec)
     ec = net::error::bad_descriptor;
     return;
   }
-  if constexpr (detail::keeps_own_guard<Socket>::value)
+  if constexpr (detail::is_secure_acceptor_v<Socket>)
   {
     if (socket.guards_other_family())
     {
@@ -238,9 +256,7 @@ guard_other_family(Socket& socket, exclusivity policy, error_code& ec)
     }
   }
   const detail::native_socket s = socket.native_handle();
-  unsigned short port = 0;
-  const net::ip::address address = detail::bound_address(s, port);
-  if (port == 0)
+  if (detail::bound_port(s) == 0)
   {
     ec = net::error::invalid_argument;
     return;
@@ -250,11 +266,11 @@ guard_other_family(Socket& socket, exclusivity policy, error_code& ec)
     ec.clear();
     return;
   }
-  auto guard = detail::hold_sibling<typename Socket::protocol_type>(address,
-      address.is_v6() && detail::is_v6_only(s),
-      detail::is_datagram_v<Socket> ? SOCK_DGRAM : SOCK_STREAM, port, policy, ec);
-  if (!ec && guard.is_open())
-    detail::guard_registry::instance().add(s, guard.release());
+  detail::exclusive_state<typename Socket::protocol_type> state(policy);
+  state.guard_in_registry = true;
+  detail::guard_bound_socket(s, state, policy, ec);
+  if (!ec)
+    detail::keep_guard(s, state);
 }
 
 /// Holds the other address family under exclusivity::required.
@@ -267,7 +283,8 @@ guard_other_family(Socket& socket, error_code& ec)
 
 /// Holds the other address family (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "guard_other_family".
+ * @throws system_error Thrown on failure, naming "guard_other_family" (and,
+ * for portguard::error::other_family_held, the holder).
  */
 template <typename Socket>
 std::enable_if_t<detail::is_bindable_v<Socket>>
@@ -275,7 +292,8 @@ guard_other_family(Socket& socket, exclusivity policy = exclusivity::required)
 {
   error_code ec;
   portguard::guard_other_family(socket, policy, ec);
-  detail::throw_if(ec, "guard_other_family");
+  error_code ignored;
+  detail::throw_naming_holder(ec, "guard_other_family", socket.local_endpoint(ignored));
 }
 
 PORTGUARD_NAMESPACE_END

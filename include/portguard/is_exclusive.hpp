@@ -8,10 +8,8 @@
 #define PORTGUARD_IS_EXCLUSIVE_HPP
 
 #include <portguard/detail/config.hpp>
-#include <portguard/detail/platform.hpp>
+#include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/socket_traits.hpp>
-#include <portguard/detail/sibling_guard.hpp>
-#include <portguard/detail/verify.hpp>
 
 #include <type_traits>
 
@@ -66,7 +64,7 @@ is_exclusive(Socket& socket, error_code& ec)
     return false;
   }
   bool guarded = false;
-  if constexpr (detail::keeps_own_guard<Socket>::value)
+  if constexpr (detail::is_secure_acceptor_v<Socket>)
     guarded = socket.guards_other_family();
   return detail::is_exclusive_on_both_families(socket.native_handle(), false, guarded, ec);
 }

@@ -10,72 +10,17 @@
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/exclusive_ops.hpp>
 #include <portguard/detail/platform.hpp>
-#include <portguard/detail/sibling_guard.hpp>
-#include <portguard/detail/socket_table.hpp>
+#include <portguard/detail/socket_rules.hpp>
+#include <portguard/detail/socket_traits.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
 #include <portguard/other_family.hpp>
 #include <portguard/port_holder.hpp>
 
-#include <string>
 #include <type_traits>
 #include <utility>
 
 PORTGUARD_NAMESPACE_BEGIN
-
-namespace detail {
-
-/// What listen_exclusively() needs of a secure acceptor beyond its public
-/// members: a bind() that knows the listen() follows at once.
-struct secure_acceptor_access
-{
-  template <typename SecureAcceptor>
-  static void bind_before_listen(SecureAcceptor& acceptor,
-      const typename SecureAcceptor::endpoint_type& endpoint, error_code& ec)
-  {
-    acceptor.listen_follows_ = true;
-    acceptor.bind(endpoint, ec);
-    acceptor.listen_follows_ = false;
-  }
-};
-
-/// The endpoint constructor's sequence in error_code form: open (exclusive),
-/// reuse_address when `reuse_addr` asks, bind, listen. Closes the acceptor
-/// again on failure and returns the name of the step that failed ("" on
-/// success).
-template <typename SecureAcceptor>
-const char* listen_exclusively(SecureAcceptor& acceptor,
-    const typename SecureAcceptor::endpoint_type& endpoint, bool reuse_addr,
-    error_code& ec)
-{
-  const char* step = "";
-  acceptor.open(endpoint.protocol(), ec);
-  if (ec)
-    return ec.category() == category() ? "exclusive_address_use" : "open";
-  if (reuse_addr)
-  {
-    acceptor.set_option(net::socket_base::reuse_address(true), ec);
-    step = "set_option";
-  }
-  if (!ec)
-  {
-    secure_acceptor_access::bind_before_listen(acceptor, endpoint, ec);
-    step = "bind";
-  }
-  if (!ec)
-  {
-    between_bind_and_listen();
-    acceptor.listen(net::socket_base::max_listen_connections, ec);
-    step = "listen";
-  }
-  if (!ec)
-    return "";
-  error_code ignored;
-  acceptor.close(ignored);
-  return step;
-}
-
-} // namespace detail
 
 /// A socket acceptor that no other socket, process or user can share.
 /**
@@ -154,7 +99,7 @@ public:
   /// Constructs an acceptor without opening it.
   explicit basic_secure_acceptor(const executor_type& ex,
       exclusivity policy = exclusivity::required)
-    : base_type(ex), policy_(policy)
+    : base_type(ex), state_(policy)
   {
   }
 
@@ -162,14 +107,14 @@ public:
   template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
   explicit basic_secure_acceptor(ExecutionContext& context,
       exclusivity policy = exclusivity::required)
-    : base_type(context), policy_(policy)
+    : base_type(context), state_(policy)
   {
   }
 
   /// Constructs an open, exclusive acceptor (throws, naming the failed step).
   basic_secure_acceptor(const executor_type& ex, const protocol_type& protocol,
       exclusivity policy = exclusivity::required)
-    : base_type(ex), policy_(policy)
+    : base_type(ex), state_(policy)
   {
     open(protocol);
   }
@@ -178,7 +123,7 @@ public:
   template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
   basic_secure_acceptor(ExecutionContext& context, const protocol_type& protocol,
       exclusivity policy = exclusivity::required)
-    : base_type(context), policy_(policy)
+    : base_type(context), state_(policy)
   {
     open(protocol);
   }
@@ -208,7 +153,7 @@ public:
    */
   basic_secure_acceptor(const executor_type& ex, const endpoint_type& endpoint,
       bool reuse_addr = true, exclusivity policy = exclusivity::required)
-    : base_type(ex), policy_(policy)
+    : base_type(ex), state_(policy)
   {
     open_bind_listen(endpoint, reuse_addr);
   }
@@ -217,7 +162,7 @@ public:
   template <typename ExecutionContext, if_context_t<ExecutionContext> = 0>
   basic_secure_acceptor(ExecutionContext& context, const endpoint_type& endpoint,
       bool reuse_addr = true, exclusivity policy = exclusivity::required)
-    : base_type(context), policy_(policy)
+    : base_type(context), state_(policy)
   {
     open_bind_listen(endpoint, reuse_addr);
   }
@@ -241,7 +186,7 @@ public:
   basic_secure_acceptor(const executor_type& ex, const protocol_type& protocol,
       const native_handle_type& native_acceptor,
       exclusivity policy = exclusivity::required)
-    : base_type(ex), policy_(policy)
+    : base_type(ex), state_(policy)
   {
     assign(protocol, native_acceptor);
   }
@@ -251,7 +196,7 @@ public:
   basic_secure_acceptor(ExecutionContext& context, const protocol_type& protocol,
       const native_handle_type& native_acceptor,
       exclusivity policy = exclusivity::required)
-    : base_type(context), policy_(policy)
+    : base_type(context), state_(policy)
   {
     assign(protocol, native_acceptor);
   }
@@ -267,12 +212,9 @@ public:
       std::enable_if_t<std::is_convertible<Protocol1, Protocol>::value
           && std::is_convertible<Executor1, Executor>::value, int> = 0>
   basic_secure_acceptor(basic_secure_acceptor<Protocol1, Executor1>&& other)
-    : base_type(std::move(other)), policy_(other.policy_),
-      reuse_address_(other.reuse_address_), bound_(other.bound_),
-      listening_(other.listening_), other_family_(other.other_family_),
-      guard_(other.guard_.release())
+    : base_type(std::move(other)), state_(std::move(other.state_))
   {
-    guard_.note_for(this->native_handle());
+    state_.guard.note_for(this->native_handle());
   }
 
   /// Move-assigns from a secure acceptor of another protocol or executor type.
@@ -282,44 +224,39 @@ public:
   basic_secure_acceptor& operator=(basic_secure_acceptor<Protocol1, Executor1>&& other)
   {
     base_type::operator=(std::move(other));
-    policy_ = other.policy_;
-    reuse_address_ = other.reuse_address_;
-    bound_ = other.bound_;
-    listening_ = other.listening_;
-    other_family_ = other.other_family_;
-    guard_ = detail::guard_socket<Protocol>(other.guard_.release());
-    guard_.note_for(this->native_handle());
+    state_ = state_type(std::move(other.state_));
+    state_.guard.note_for(this->native_handle());
     return *this;
   }
 
   /// The exclusivity policy chosen at construction.
-  exclusivity policy() const noexcept { return policy_; }
+  exclusivity policy() const noexcept { return state_.policy; }
 
   /// Chooses what the next bind() does with the same port on the other
   /// address family (see portguard::other_family; the default is
   /// other_family::guard). The endpoint constructor always guards: to
   /// leave the other family open, open(), call this, then bind() and
   /// listen().
-  void set_other_family(other_family choice) noexcept { other_family_ = choice; }
+  void set_other_family(other_family choice) noexcept { state_.family = choice; }
 
   /// What bind() does with the other address family.
-  other_family other_family_choice() const noexcept { return other_family_; }
+  other_family other_family_choice() const noexcept { return state_.family; }
 
   /// Whether this acceptor holds its port on the other address family too
   /// (see portguard::other_family).
-  bool guards_other_family() const noexcept { return guard_.is_open(); }
+  bool guards_other_family() const noexcept { return state_.guard.is_open(); }
 
   /// Closes the acceptor and its guard on the other address family.
   void close()
   {
-    guard_.reset();
+    state_.guard.reset();
     base_type::close();
   }
 
   /// Closes the acceptor and its guard on the other address family.
   PORTGUARD_SYNC_OP_VOID close(error_code& ec)
   {
-    guard_.reset();
+    state_.guard.reset();
     base_type::close(ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
@@ -329,14 +266,14 @@ public:
   /// port from here on.
   native_handle_type release()
   {
-    guard_.reset();
+    state_.guard.reset();
     return base_type::release();
   }
 
   /// Releases the native acceptor to the caller (see release()).
   native_handle_type release(error_code& ec)
   {
-    guard_.reset();
+    state_.guard.reset();
     return base_type::release(ec);
   }
 
@@ -348,7 +285,7 @@ public:
   void open(const protocol_type& protocol = protocol_type())
   {
     error_code ec;
-    const char* step = open_exclusive(protocol, ec);
+    const char* step = detail::open_exclusive(base(), state_, protocol, ec);
     detail::throw_if(ec, step);
   }
 
@@ -361,7 +298,7 @@ public:
    */
   PORTGUARD_SYNC_OP_VOID open(const protocol_type& protocol, error_code& ec)
   {
-    open_exclusive(protocol, ec);
+    detail::open_exclusive(base(), state_, protocol, ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -396,33 +333,7 @@ public:
       ec = net::error::already_open; // as Asio answers, before looking at the handle
       PORTGUARD_SYNC_OP_VOID_RETURN(ec);
     }
-    const bool alone = detail::check_adoptable(native_acceptor, protocol.type(),
-        protocol.family(), policy_, ec);
-    // A guard that a portguard bind made for this handle comes along.
-    detail::guard_socket<Protocol> guard(
-        ec ? detail::no_socket : detail::guard_registry::instance().take(native_acceptor));
-    if (!ec && !guard.is_open() && other_family_ == other_family::guard
-        && detail::is_bound(native_acceptor))
-    {
-      unsigned short port = 0;
-      const net::ip::address address = detail::bound_address(native_acceptor, port);
-      guard = detail::hold_sibling<Protocol>(address,
-          address.is_v6() && detail::is_v6_only(native_acceptor), SOCK_STREAM, port,
-          policy_, ec);
-    }
-    if (!ec)
-      base_type::assign(protocol, native_acceptor, ec);
-    if (!ec)
-    {
-      guard_ = std::move(guard);
-      guard_.note_for(native_acceptor);
-    }
-    if (!ec)
-    {
-      reuse_address_ = detail::reuse_address_is_set(native_acceptor);
-      bound_ = detail::bind_result{alone, false};
-      listening_ = detail::is_listening(native_acceptor);
-    }
+    detail::adopt_exclusive(base(), state_, protocol, native_acceptor, ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -435,7 +346,7 @@ public:
   {
     error_code ec;
     bind(endpoint, ec);
-    throw_naming_holder(ec, "bind", endpoint);
+    detail::throw_naming_holder(ec, "bind", endpoint);
   }
 
   /// Binds the acceptor, checking who else holds the port.
@@ -452,9 +363,8 @@ public:
    */
   PORTGUARD_SYNC_OP_VOID bind(const endpoint_type& endpoint, error_code& ec)
   {
-    bound_ = detail::bind_with_sibling(static_cast<base_type&>(*this), guard_, endpoint,
-        reuse_address_, policy_, other_family_, SOCK_STREAM, ec, listen_follows_);
-    guard_.note_for(this->native_handle());
+    detail::bind_exclusive(base(), state_, endpoint, state_.policy,
+        detail::bind_mode::bind_only, ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -468,7 +378,7 @@ public:
     error_code ec;
     listen(backlog, ec);
     if (ec)
-      throw_naming_holder(ec, "listen", local_endpoint_or_none());
+      detail::throw_naming_holder(ec, "listen", local_endpoint_or_none());
   }
 
   /// Starts listening, checking who else holds the port where the bind
@@ -484,9 +394,7 @@ public:
    */
   PORTGUARD_SYNC_OP_VOID listen(int backlog, error_code& ec)
   {
-    detail::listen_verified(static_cast<base_type&>(*this), backlog, reuse_address_,
-        policy_, bound_, ec);
-    listening_ = !ec;
+    detail::listen_exclusive(base(), state_, backlog, ec);
     PORTGUARD_SYNC_OP_VOID_RETURN(ec);
   }
 
@@ -522,7 +430,10 @@ public:
     if (detail::is_reuse_address_option(level, name)
         && detail::option_value_as_read(option.data(protocol), option.size(protocol), value))
     {
-      set_reuse_address(value != 0, ec);
+      if (!this->is_open())
+        ec = net::error::bad_descriptor;
+      else
+        detail::set_reuse_address(this->native_handle(), state_, value != 0, ec);
       PORTGUARD_SYNC_OP_VOID_RETURN(ec);
     }
     if (detail::option_would_share(level, name, option.data(protocol),
@@ -564,7 +475,7 @@ public:
       else
       {
         const std::size_t size = option.size(protocol);
-        detail::store_option_value(option.data(protocol), size, reuse_address_);
+        detail::store_option_value(option.data(protocol), size, state_.reuse_address);
         option.resize(protocol, size);
         ec.clear();
       }
@@ -604,29 +515,18 @@ public:
       ec = net::error::bad_descriptor;
       return false;
     }
-    return detail::is_exclusive_on_both_families(self.native_handle(), bound_.proven_alone,
-        guard_.is_open(), ec);
+    return detail::is_exclusive_on_both_families(self.native_handle(),
+        state_.bound.proven_alone, state_.guard.is_open(), ec);
   }
 
 private:
   template <typename, typename>
   friend class basic_secure_acceptor;
+  friend struct detail::secure_acceptor_access;
 
-  // Records reuse_address; gives it to the OS only where and when it
-  // cannot share the port (POSIX, listening), and takes it back from the
-  // OS when turned off.
-  void set_reuse_address(bool on, error_code& ec)
-  {
-    if (!this->is_open())
-    {
-      ec = net::error::bad_descriptor;
-      return;
-    }
-    ec.clear();
-    reuse_address_ = on;
-    if (!detail::reuse_address_is_emulated && (listening_ || !on))
-      detail::set_reuse_address(this->native_handle(), on, ec);
-  }
+  using state_type = detail::exclusive_state<Protocol>;
+
+  base_type& base() noexcept { return *this; }
 
   endpoint_type local_endpoint_or_none() const
   {
@@ -634,67 +534,14 @@ private:
     return this->local_endpoint(ignored);
   }
 
-  // Throws for `ec`, naming the step and, for a shared port (on either
-  // family), its holders.
-  static void throw_naming_holder(const error_code& ec, const char* step,
-      const endpoint_type& endpoint)
-  {
-    if (!ec)
-      return;
-    std::string what = step;
-    net::ip::address address = endpoint.address();
-    const bool other_side = ec == error::other_family_held
-        && detail::sibling_address(endpoint.address(), true, address);
-    if (ec == error::port_shared || other_side)
-    {
-      error_code ignored;
-      port_holders holders;
-      detail::read_holders(endpoint.protocol().protocol(), endpoint.port(),
-          detail::holder_scope::all, holders, ignored);
-      detail::keep_overlapping(holders.sockets, address, other_side);
-      detail::find_owners(holders.sockets);
-      for (const port_holder& h : holders.sockets)
-        what += (&h == &holders.sockets.front() ? ": held by " : "; ") + detail::describe(h);
-    }
-    throw system_error(ec, what);
-  }
-
-  // Opens and applies exclusivity; returns the name of the failed step.
-  const char* open_exclusive(const protocol_type& protocol, error_code& ec)
-  {
-    reuse_address_ = false;
-    guard_.reset();
-    bound_ = detail::bind_result();
-    listening_ = false;
-    base_type::open(protocol, ec);
-    if (ec)
-      return "open";
-    detail::exclusive_unbound(this->native_handle(), false, policy_, ec);
-    if (ec)
-    {
-      error_code ignored;
-      base_type::close(ignored);
-      return "exclusive_address_use";
-    }
-    return "";
-  }
-
   void open_bind_listen(const endpoint_type& endpoint, bool reuse_addr)
   {
     error_code ec;
-    const char* step = detail::listen_exclusively(*this, endpoint, reuse_addr, ec);
-    throw_naming_holder(ec, step, endpoint);
+    const char* step = detail::open_bind_listen(base(), state_, endpoint, reuse_addr, ec);
+    detail::throw_naming_holder(ec, step, endpoint);
   }
 
-  friend struct detail::secure_acceptor_access;
-
-  exclusivity policy_;
-  bool reuse_address_ = false; // what reuse_address answers: the caller's wish
-  bool listen_follows_ = false; // bind() of the endpoint constructor: listen() is next
-  detail::bind_result bound_;  // what the last bind (or adoption) proved
-  bool listening_ = false;
-  other_family other_family_ = other_family::guard;
-  detail::guard_socket<Protocol> guard_; // the port on the other address family
+  state_type state_;
 };
 
 /// The TCP secure acceptor: a drop-in for `tcp::acceptor`.

@@ -6,6 +6,7 @@
 //
 #include "audit.hpp"
 
+#include "host_table.hpp"
 #include "platform.hpp"
 
 #include <portguard/detail/printable.hpp>

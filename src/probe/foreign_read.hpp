@@ -13,8 +13,9 @@
 #ifndef PORTGUARD_PROBE_FOREIGN_READ_HPP
 #define PORTGUARD_PROBE_FOREIGN_READ_HPP
 
+#include "host_table.hpp"
+
 #include <portguard/detail/config.hpp>
-#include <portguard/detail/socket_table.hpp>
 
 #include <cstdint>
 #include <string>

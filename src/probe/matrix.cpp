@@ -9,7 +9,7 @@
 #include "audit.hpp"
 #include "platform.hpp"
 
-#include <portguard/detail/sibling_guard.hpp>
+#include <portguard/detail/other_family_guard.hpp>
 #include <portguard/exclusive_bind.hpp>
 #include <portguard/secure_acceptor.hpp>
 
@@ -187,7 +187,7 @@ const defender defenders[] = {
 };
 
 // The cross-family rows: a defender of the table above (by name) on an
-// address that has a sibling on the other family.
+// address that has a counterpart on the other family.
 struct cross_defender
 {
   const char* base;

@@ -6,6 +6,8 @@
 //
 #include "platform.hpp"
 
+#include <portguard/detail/platform.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +30,13 @@
 namespace portguard {
 namespace probe {
 namespace platform {
+
+bool bind_error_means_held(const error_code& ec) noexcept { return detail::is_conflict(ec); }
+
+bool specific_bind_shadows_wildcard() noexcept
+{
+  return detail::specific_bind_may_sit_beside_wildcard;
+}
 
 namespace {
 
@@ -101,19 +110,12 @@ void set_reuse_port(net::ip::udp::socket&, error_code& ec)
   ec = net::error::operation_not_supported;
 }
 
-bool bind_error_means_held(const error_code& ec) noexcept
-{
-  return is_system(ec) && (ec.value() == WSAEADDRINUSE || ec.value() == WSAEACCES);
-}
-
 bool bind_error_means_not_local(const error_code& ec) noexcept
 {
   return is_system(ec) && ec.value() == WSAEADDRNOTAVAIL;
 }
 
 bool bind_error_means_no_permission(const error_code&) noexcept { return false; }
-
-bool specific_bind_shadows_wildcard() noexcept { return true; }
 
 bool is_privileged() noexcept { return false; }
 
@@ -155,11 +157,6 @@ void set_reuse_port(net::ip::udp::socket& s, error_code& ec)
   s.set_option(reuse_port_option(true), ec);
 }
 
-bool bind_error_means_held(const error_code& ec) noexcept
-{
-  return is_system(ec) && ec.value() == EADDRINUSE;
-}
-
 bool bind_error_means_not_local(const error_code& ec) noexcept
 {
   return is_system(ec) && ec.value() == EADDRNOTAVAIL;
@@ -169,8 +166,6 @@ bool bind_error_means_no_permission(const error_code& ec) noexcept
 {
   return is_system(ec) && (ec.value() == EACCES || ec.value() == EPERM);
 }
-
-bool specific_bind_shadows_wildcard() noexcept { return false; }
 
 bool is_privileged() noexcept { return ::geteuid() == 0; }
 

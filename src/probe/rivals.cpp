@@ -7,9 +7,9 @@
 #include "rivals.hpp"
 
 #include "platform.hpp"
+#include "rival_wire.hpp"
 
-#include <portguard/detail/sibling_guard.hpp>
-#include <portguard/detail/sibling_guard.hpp>
+#include <portguard/detail/other_family_guard.hpp>
 #include <portguard/exclusive_address_use.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -83,53 +83,14 @@ outcome bind_rival(const rival& r)
   return bind_once<udp::socket>(r);
 }
 
-// A child reports each outcome as one line of the wire encoding documented
-// in docs/reliability.md ("Rival outcomes between processes"):
-//   won | refused <code> | skipped <code> <reason>
-// where <code> is the OS error value (errno), 0 when there is none.
 std::string encode(const outcome& o)
 {
-  switch (o.kind)
-  {
-  case outcome::won:
-    return "won\n";
-  case outcome::refused:
-    return "refused " + std::to_string(o.ec.value()) + "\n";
-  case outcome::skipped:
-    break;
-  }
-  std::string reason = o.note;
-  std::replace(reason.begin(), reason.end(), '\n', ' ');
-  return "skipped " + std::to_string(o.ec.value()) + " " + reason + "\n";
+  return rival_wire::line(o);
 }
 
-// Reads one line of the wire encoding; false if it is not one.
 bool decode(const std::string& line, outcome& o)
 {
-  std::istringstream in(line);
-  std::string word;
-  in >> word;
-  int value = 0;
-  if (word == "won")
-  {
-    o = {outcome::won, {}, {}};
-    return in.peek() == std::char_traits<char>::eof();
-  }
-  if (word != "refused" && word != "skipped")
-    return false;
-  if (!(in >> value))
-    return false;
-  const error_code ec(value, net::error::get_system_category());
-  if (word == "refused")
-  {
-    o = {outcome::refused, ec, {}};
-    return in.peek() == std::char_traits<char>::eof();
-  }
-  std::string reason;
-  in.get(); // the space before the reason
-  std::getline(in, reason);
-  o = {outcome::skipped, value ? ec : error_code(), reason};
-  return true;
+  return rival_wire::parse(line, o);
 }
 
 } // namespace
@@ -193,19 +154,19 @@ std::vector<rival> other_family_rivals(transport proto, const net::ip::address& 
     unsigned short port)
 {
   std::vector<rival> rivals;
-  net::ip::address sibling;
+  net::ip::address other;
   // An IPv6 target is taken as V6ONLY: against a dual-stack one the IPv4
   // rivals are refused like any rival on its own port.
-  if (!detail::sibling_address(target, true, sibling))
+  if (!detail::other_family_address(target, true, other))
     return rivals;
-  const net::ip::address second = sibling.is_v4()
-      ? (sibling.is_unspecified() ? net::ip::address(net::ip::address_v4::loopback())
-                                  : net::ip::address(net::ip::address_v4::any()))
-      : (sibling.is_unspecified() ? net::ip::address(net::ip::address_v6::loopback())
-                                  : net::ip::address(net::ip::address_v6::any()));
+  const net::ip::address second = other.is_v4()
+      ? (other.is_unspecified() ? net::ip::address(net::ip::address_v4::loopback())
+                                : net::ip::address(net::ip::address_v4::any()))
+      : (other.is_unspecified() ? net::ip::address(net::ip::address_v6::loopback())
+                                : net::ip::address(net::ip::address_v6::any()));
   // Loopback first: the address a `localhost` client reaches.
-  const net::ip::address first = sibling.is_loopback() ? sibling : second;
-  const net::ip::address then = first == sibling ? second : sibling;
+  const net::ip::address first = other.is_loopback() ? other : second;
+  const net::ip::address then = first == other ? second : other;
   for (const net::ip::address& a : {first, then})
     for (const rival_option option : rival_options())
       rivals.push_back({proto, option, address_role::other_family, a, port});

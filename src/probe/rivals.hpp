@@ -77,8 +77,8 @@ std::vector<rival> rivals_for(transport proto, const net::ip::address& target,
     unsigned short port);
 
 /// The cross-family rivals for a wildcard or loopback target: each option
-/// at the target's sibling on the other family (portguard's
-/// detail::sibling_address: 0.0.0.0 and `[::]` V6ONLY, 127.0.0.1 and
+/// at the target's counterpart on the other family (portguard's
+/// detail::other_family_address: 0.0.0.0 and `[::]` V6ONLY, 127.0.0.1 and
 /// `[::1]`) and at that family's other one of the two, so `[::1]` and `[::]`
 /// V6ONLY against an IPv4 target, 127.0.0.1 and 0.0.0.0 against an IPv6
 /// one. Empty for any other target (no client falls back to such a pair).

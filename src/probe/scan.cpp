@@ -12,8 +12,9 @@
 #include "scan_active.hpp"
 #include "scan_verdict.hpp"
 
-#include <portguard/detail/sibling_guard.hpp>
+#include <portguard/detail/other_family_guard.hpp>
 #include <portguard/detail/socket_table.hpp>
+#include "host_table.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -147,7 +148,7 @@ void judge_other_family(std::vector<scanned_socket>& sockets, bool tcp_complete,
     if (s.proto == transport::tcp && s.state != "listening")
       continue;
     net::ip::address sibling;
-    if (!detail::sibling_address(s.address, s.v6_only, sibling))
+    if (!detail::other_family_address(s.address, s.v6_only, sibling))
       continue;
     s.sibling = sibling;
     const bool sibling_v6_only = sibling.is_v6();

@@ -12,7 +12,7 @@
 
 #include "scan.hpp"
 
-#include <portguard/detail/socket_table.hpp>
+#include "host_table.hpp"
 
 #include <string>
 

@@ -6,7 +6,7 @@
 //
 #include "descriptors.hpp"
 
-#include <portguard/detail/sibling_guard.hpp>
+#include <portguard/detail/other_family_guard.hpp>
 
 #include <boost/test/unit_test.hpp>
 #include <boost/test/tree/traverse.hpp>

@@ -8,6 +8,7 @@
 #define PORTGUARD_TEST_SUPPORT_PORTS_HPP
 
 #include <portguard/detail/config.hpp>
+#include <portguard/detail/platform.hpp>
 
 namespace pg_test {
 
@@ -23,6 +24,16 @@ portguard::net::ip::address wildcard_address(bool v6);
 
 /// The loopback address of IPv6 (`v6`) or of IPv4.
 portguard::net::ip::address loopback_address(bool v6);
+
+/// The raw OS handle of a socket (Asio's native_handle_type is a class on
+/// Windows, one per protocol).
+using raw_socket = portguard::detail::native_socket;
+
+template <typename Socket>
+raw_socket raw_handle(Socket& s)
+{
+  return static_cast<raw_socket>(s.native_handle());
+}
 
 } // namespace pg_test
 

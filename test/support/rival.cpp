@@ -7,6 +7,8 @@
 #include "rival.hpp"
 #include "net.hpp"
 
+#include "probe/rival_wire.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -337,49 +339,16 @@ int rival_main(int argc, char** argv)
   return std::cout ? exit_answered : exit_failure;
 }
 
-// The wire encoding (docs/reliability.md, "Rival outcomes between processes"):
-//   won | refused <code> | skipped <code> <reason>
-// <code>: the OS error value (errno, or the WSA code on Windows), 0 for none.
 std::string wire_line(const outcome& o)
 {
-  switch (o.kind)
-  {
-  case outcome::won:
-    return "won\n";
-  case outcome::refused:
-    return "refused " + std::to_string(o.ec.value()) + "\n";
-  case outcome::skipped:
-    break;
-  }
-  std::string reason = o.note;
-  std::replace(reason.begin(), reason.end(), '\n', ' ');
-  return "skipped " + std::to_string(o.ec.value()) + " " + reason + "\n";
+  return portguard::rival_wire::line(o);
 }
 
 bool parse_wire_line(const std::string& line, outcome& o)
 {
-  std::istringstream in(line);
-  std::string word;
-  int value = 0;
-  in >> word;
-  if (word == "won")
-  {
-    o = {outcome::won, {}, {}};
-    return in.peek() == std::char_traits<char>::eof();
-  }
-  if ((word != "refused" && word != "skipped") || !(in >> value))
-    return false;
-  const error_code ec(value, net::error::get_system_category());
-  if (word == "refused")
-  {
-    o = {outcome::refused, ec, {}};
-    return is_conflict_error(ec) && in.peek() == std::char_traits<char>::eof();
-  }
-  std::string reason;
-  in.get(); // the space before the reason
-  std::getline(in, reason);
-  o = {outcome::skipped, value ? ec : error_code(), reason};
-  return true;
+  // A refusal the harness reports is always a conflict.
+  return portguard::rival_wire::parse(line, o)
+      && (o.kind != outcome::refused || is_conflict_error(o.ec));
 }
 
 std::ostream& operator<<(std::ostream& os, transport t)

@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <sstream>
 #include <utility>
 
@@ -88,6 +89,13 @@ std::string release_reason()
     return "[os] acceptor::release() is not supported here: " + ec.message();
   net::ip::tcp::acceptor closer(ctx, net::ip::tcp::v4(), handle);
   return {};
+}
+
+double stress_scale()
+{
+  const char* text = std::getenv("PORTGUARD_STRESS_SCALE");
+  const double scale = text ? std::atof(text) : 1.0;
+  return scale > 0.0 && scale <= 1.0 ? scale : 1.0;
 }
 
 std::string linux_only_reason()

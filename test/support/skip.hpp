@@ -71,6 +71,10 @@ std::string release_reason();
 /// Empty on Linux; "[platform] Linux only" elsewhere.
 std::string linux_only_reason();
 
+/// How much of its work a stress test does: PORTGUARD_STRESS_SCALE, in
+/// (0, 1] (1 when unset or out of range), for slow hosts and sanitizers.
+double stress_scale();
+
 /// The first non-empty reason of the two.
 std::string first_reason(const std::string& a, const std::string& b);
 

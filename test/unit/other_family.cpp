@@ -23,6 +23,7 @@
 #include "support/squatter.hpp"
 
 #include <boost/predef/os/linux.h>
+#include <boost/predef/os/windows.h>
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -589,6 +590,51 @@ BOOST_AUTO_TEST_CASE(port_zero_gets_a_port_free_on_both_families, *utf::precondi
         identity::same_process);
     BOOST_TEST_REQUIRE(is_conflict(o), o);
   }
+}
+
+// The pure functions under the guard, against hand-written answers.
+BOOST_AUTO_TEST_CASE(other_family_address_pairs_wildcards_and_loopbacks)
+{
+  using address = net::ip::address;
+  const auto other = [](const char* text, bool v6_only, address& out) {
+    return portguard::detail::other_family_address(net::ip::make_address(text), v6_only, out);
+  };
+  // Where a specific bind may sit beside a wildcard (Windows), a loopback's
+  // guard holds the other family's wildcard.
+  const bool windows = BOOST_OS_WINDOWS != 0;
+  address out;
+  BOOST_TEST(other("0.0.0.0", false, out));
+  BOOST_TEST(out == address(net::ip::address_v6::any()));
+  BOOST_TEST(other("127.0.0.1", false, out));
+  BOOST_TEST(out == (windows ? address(net::ip::address_v6::any())
+                             : address(net::ip::address_v6::loopback())));
+  BOOST_TEST(other("::", true, out));
+  BOOST_TEST(out == address(net::ip::address_v4::any()));
+  BOOST_TEST(!other("::", false, out)); // dual-stack: holds both families
+  BOOST_TEST(other("::1", true, out));
+  BOOST_TEST(out == (windows ? address(net::ip::address_v4::any())
+                             : address(net::ip::address_v4::loopback())));
+  BOOST_TEST(!other("10.1.2.3", false, out));
+  BOOST_TEST(!other("fe80::1", true, out));
+}
+
+BOOST_AUTO_TEST_CASE(addresses_overlap_across_families)
+{
+  const auto overlap = [](const char* a, bool a_v6_only, const char* b, bool b_v6_only) {
+    return portguard::detail::addresses_overlap(net::ip::make_address(a), a_v6_only,
+        net::ip::make_address(b), b_v6_only);
+  };
+  BOOST_TEST(overlap("0.0.0.0", false, "127.0.0.1", false));
+  BOOST_TEST(overlap("127.0.0.1", false, "127.0.0.1", false));
+  BOOST_TEST(!overlap("127.0.0.1", false, "127.0.0.2", false));
+  BOOST_TEST(overlap("::", false, "127.0.0.1", false));
+  BOOST_TEST(overlap("127.0.0.1", false, "::", false));
+  BOOST_TEST(!overlap("::", true, "127.0.0.1", false));
+  BOOST_TEST(overlap("::ffff:127.0.0.1", false, "127.0.0.1", false));
+  BOOST_TEST(!overlap("::ffff:127.0.0.1", false, "127.0.0.2", false));
+  BOOST_TEST(!overlap("::1", false, "127.0.0.1", false));
+  BOOST_TEST(overlap("::", true, "::1", true));
+  BOOST_TEST(!overlap("::1", true, "fe80::1", true));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

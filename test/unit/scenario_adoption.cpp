@@ -17,6 +17,7 @@
 #include "support/skip.hpp"
 
 #include "support/net.hpp"
+#include "support/ports.hpp"
 
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -57,16 +58,6 @@ void open_shareable(tcp::acceptor& a, error_code& ec)
 rival reuse_address_rival(unsigned short port)
 {
   return rival{transport::tcp, rival_options::reuse_address, loopback, port};
-}
-
-/// The raw OS handle of a socket (Asio's native_handle_type is a class on
-/// Windows, one per protocol).
-using raw_socket = portguard::detail::native_socket;
-
-template <typename Socket>
-raw_socket raw_handle(Socket& s)
-{
-  return static_cast<raw_socket>(s.native_handle());
 }
 
 /// Releases the native handle from `a`; the caller owns it afterwards.

@@ -22,6 +22,7 @@
 #include "support/descriptors.hpp"
 
 #include "support/net.hpp"
+#include "support/ports.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -60,15 +61,9 @@ const int address_not_available = WSAEADDRNOTAVAIL;
 const int address_not_available = EADDRNOTAVAIL;
 #endif
 
-/// The raw OS handle of a socket (Asio's native_handle_type is a class on
-/// Windows, one per protocol).
-using raw_socket = portguard::detail::native_socket;
-
-template <typename Socket>
-raw_socket raw_handle(Socket& s)
-{
-  return static_cast<raw_socket>(s.native_handle());
-}
+using pg_test::raw_handle;
+using pg_test::raw_socket;
+using pg_test::stress_scale;
 
 /// One bad input given to one public function.
 struct bad_case
@@ -369,13 +364,6 @@ bool run_once(const bad_case& c, bool report)
       BOOST_ERROR(c.function << " with " << c.input << ": threw something else: " << e.what());
   }
   return ok;
-}
-
-double stress_scale()
-{
-  const char* text = std::getenv("PORTGUARD_STRESS_SCALE");
-  const double scale = text ? std::atof(text) : 1.0;
-  return scale > 0.0 && scale <= 1.0 ? scale : 1.0;
 }
 
 } // namespace

@@ -48,13 +48,6 @@ using clock_type = std::chrono::steady_clock;
 
 const net::ip::address loopback = net::ip::address_v4::loopback();
 
-double stress_scale()
-{
-  const char* text = std::getenv("PORTGUARD_STRESS_SCALE");
-  const double scale = text ? std::atof(text) : 1.0;
-  return scale > 0.0 && scale <= 1.0 ? scale : 1.0;
-}
-
 int scaled(int count)
 {
   const int n = static_cast<int>(count * stress_scale());

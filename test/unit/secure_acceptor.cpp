@@ -16,6 +16,7 @@
 #include "support/fault_seam.hpp"
 #include "support/skip.hpp"
 
+#include <boost/predef/os/windows.h>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -349,6 +350,33 @@ BOOST_AUTO_TEST_CASE(best_effort_answer_is_true_to_life, *skip_unless([] {
       net::ip::address_v4::any(), acceptor->local_endpoint().port(), reason);
   BOOST_TEST_REQUIRE(reason.empty(), reason);
   BOOST_TEST(acceptor->is_exclusive() == !shared);
+}
+
+// How set_option() reads a hand-made boolean buffer: as this platform's
+// kernel will.
+BOOST_AUTO_TEST_CASE(option_value_as_read_matches_the_kernel)
+{
+  using portguard::detail::option_value_as_read;
+  const bool windows = BOOST_OS_WINDOWS != 0;
+  int value = -1;
+  const int one = 1;
+  const int zero = 0;
+  BOOST_TEST(option_value_as_read(&one, sizeof(one), value));
+  BOOST_TEST(value == 1);
+  BOOST_TEST(option_value_as_read(&zero, sizeof(zero), value));
+  BOOST_TEST(value == 0);
+  BOOST_TEST(!option_value_as_read(nullptr, sizeof(int), value));
+  const unsigned char byte_on[1] = {1};
+  // POSIX kernels refuse a buffer shorter than an int; Winsock reads it.
+  BOOST_TEST(option_value_as_read(byte_on, sizeof(byte_on), value) == windows);
+  BOOST_TEST(value == (windows ? 1 : 0));
+  // A longer buffer: only its leading int counts.
+  const int tail_on[2] = {0, 1};
+  BOOST_TEST(option_value_as_read(tail_on, sizeof(tail_on), value));
+  BOOST_TEST(value == 0);
+  const int head_on[2] = {1, 0};
+  BOOST_TEST(option_value_as_read(head_on, sizeof(head_on), value));
+  BOOST_TEST(value == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,25 +4,32 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// Platform-neutral steps shared by exclusive_bind, make_exclusive and
-// basic_secure_acceptor, written against native handles.
+// The operations every public path runs on an exclusive socket, each taking
+// the socket's exclusive_state: open, bind, listen, adopt, is_exclusive.
 //
 #ifndef PORTGUARD_DETAIL_EXCLUSIVE_OPS_HPP
 #define PORTGUARD_DETAIL_EXCLUSIVE_OPS_HPP
 
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/fault_seam.hpp>
+#include <portguard/detail/other_family_guard.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/socket_table.hpp>
 #include <portguard/detail/verify.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
+#include <portguard/other_family.hpp>
+#include <portguard/port_holder.hpp>
+
+#include <string>
+#include <utility>
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-/// Makes a freshly opened (so unbound) socket exclusive under `policy`.
-/// Exactly one setsockopt for a stream socket on success.
-inline void exclusive_unbound(native_socket s, bool datagram,
+/// Makes an unbound socket exclusive under `policy` (one setsockopt for a
+/// stream socket).
+inline void make_exclusive(native_socket s, bool datagram,
     exclusivity policy, error_code& ec) noexcept
 {
   if (fault_seam_refuses())
@@ -33,25 +40,9 @@ inline void exclusive_unbound(native_socket s, bool datagram,
     ec.clear();
 }
 
-/// As exclusive_unbound, for a socket of unknown state: refuses a socket
-/// that is already bound, where the option would have no effect.
-inline void exclusive_open(native_socket s, bool datagram,
-    exclusivity policy, error_code& ec) noexcept
-{
-  if (is_bound(s))
-  {
-    ec = error::already_bound;
-    return;
-  }
-  exclusive_unbound(s, datagram, policy, ec);
-}
-
-/// Checks a native handle offered for adoption: it must be a socket of
-/// `expected_type` and `expected_family` (where the platform can tell), and
-/// under exclusivity::required its options must keep rivals out
-/// (error::not_exclusive otherwise) and, if it is bound, nobody else may
-/// hold its port (error::port_shared, or error::holders_unknown when the
-/// socket table cannot tell). Returns whether the socket is proven alone.
+/// Checks a handle offered for adoption: its type and family and, under
+/// exclusivity::required, its options and holders. Returns whether the
+/// socket is proven alone.
 inline bool check_adoptable(native_socket s, int expected_type,
     int expected_family, exclusivity policy, error_code& ec)
 {
@@ -74,97 +65,167 @@ inline bool check_adoptable(native_socket s, int expected_type,
   return verify_alone(s, policy, ec);
 }
 
-/// What a verified bind learned.
-struct bind_result
+/// What an exclusive socket remembers between operations.
+template <typename Protocol>
+struct exclusive_state
 {
-  /// The bind proved the socket alone, or the table did: nobody can join
-  /// while its exclusive options stay set.
-  bool proven_alone = false;
+  explicit exclusive_state(exclusivity p = exclusivity::required) noexcept : policy(p) {}
+  exclusive_state(exclusive_state&&) noexcept = default;
+  exclusive_state& operator=(exclusive_state&&) noexcept = default;
 
-  /// POSIX: the bind needed SO_REUSEADDR beside TIME_WAIT entries of a
-  /// previous run, so listen() needs it too and must look again after.
-  bool listen_needs_reuse = false;
+  template <typename Protocol1>
+  explicit exclusive_state(exclusive_state<Protocol1>&& other) noexcept
+    : policy(other.policy), family(other.family), reuse_address(other.reuse_address),
+      bound(other.bound), listening(other.listening), guard(other.guard.release())
+  {
+  }
+
+  /// Forgets the previous socket (on open and adoption).
+  void reset() noexcept
+  {
+    guard.reset();
+    reuse_address = false;
+    bound = bind_result();
+    listening = false;
+  }
+
+  exclusivity policy;
+  other_family family = other_family::guard;
+  bool reuse_address = false; // what reuse_address answers: the caller's wish
+  bind_result bound;          // what the last bind or adoption proved
+  bool listening = false;
+  bool guard_in_registry = false; // a plain socket: guard_registry keeps the guard
+  guard_socket<Protocol> guard;   // the port on the other address family
 };
 
-/// Binds an open socket whose exclusive options are set, so that the bind
-/// itself proves nobody else holds the port wherever it can.
-///
-/// POSIX: SO_REUSEADDR must be off in the OS for the first bind (a bind
-/// without it is refused if any socket or TIME_WAIT entry overlaps). If
-/// that bind fails with "address in use" and `reuse_wanted` (the caller
-/// asked for SO_REUSEADDR, as restarting servers do), it binds again with
-/// SO_REUSEADDR on, turns it off again at once, and reads the socket table:
-/// TIME_WAIT entries of a previous run are fine, a socket that shares the
-/// port is not. Windows: an exclusive bind to the wildcard proves the
-/// socket alone; one to a specific address is followed by a probe for a
-/// wildcard socket beside it.
-///
-/// Under exclusivity::required a socket that turns out not to be alone is
-/// closed (a bound socket cannot be unbound) and `ec` says why:
-/// error::port_shared or error::holders_unknown.
-///
-/// `listen_follows`: the caller calls listen_verified() at once (the
-/// endpoint constructor). The table read a bind beside TIME_WAIT needs is
-/// then left to listen_verified(), whose read after the listen sees every
-/// holder this one would (a socket bound beside ours stays bound): one walk
-/// of the kernel's bind table instead of two.
-template <typename Socket>
-bind_result bind_verified(Socket& socket, const typename Socket::endpoint_type& endpoint,
-    bool reuse_wanted, exclusivity policy, error_code& ec, bool listen_follows = false)
+/// listen_follows: the caller listens at once, and the table read a bind
+/// beside TIME_WAIT needs is left to the listen (one walk instead of two).
+enum class bind_mode
 {
-  bind_result result;
-  const native_socket s = socket.native_handle();
-  socket.bind(endpoint, ec);
-  bool reuse_was_on = false;
-  if (ec == net::error::address_in_use && reuse_wanted && !reuse_address_is_emulated)
+  bind_only,
+  listen_follows
+};
+
+/// Hands a freshly bound guard to its keeper: the state (noted in
+/// guard_registry, so is_exclusive() sees it under any type) or the registry.
+template <typename Protocol>
+void keep_guard(native_socket s, exclusive_state<Protocol>& state)
+{
+  if (state.guard_in_registry)
   {
-    set_reuse_address(s, true, ec);
-    if (ec)
-      return result;
-    socket.bind(endpoint, ec);
-    error_code ignored;
-    set_reuse_address(s, false, ignored); // nobody joins until listen
-    if (ec)
-      return result;
-    reuse_was_on = true;
-    result.listen_needs_reuse = true;
+    if (state.guard.is_open())
+      guard_registry::instance().add(s, state.guard.release());
   }
+  else
+    state.guard.note_for(s);
+}
+
+/// Binds the guard for bound socket `s` into `state.guard`.
+template <typename Protocol>
+void guard_bound_socket(native_socket s, exclusive_state<Protocol>& state,
+    exclusivity policy, error_code& ec)
+{
+  unsigned short port = 0;
+  const net::ip::address address = bound_address(s, port);
+  state.guard = hold_other_family<Protocol>(address,
+      address.is_v6() && is_v6_only(s), port, policy, ec);
+}
+
+/// Opens `socket` (an Asio socket, closed) and makes it exclusive; returns
+/// the name of the failed step ("" on success). Nothing stays open on failure.
+template <typename Socket, typename Protocol>
+const char* open_exclusive(Socket& socket, exclusive_state<Protocol>& state,
+    const Protocol& protocol, error_code& ec)
+{
+  state.reset();
+  socket.open(protocol, ec);
   if (ec)
-    return result;
-  result.proven_alone = bind_proves_alone(s, reuse_was_on, ec);
-  if (!ec && !result.proven_alone)
-  {
-    if (reuse_was_on)
-    {
-      if (!listen_follows)
-        result.proven_alone = table_shows_alone(s, holder_scope::all, policy, ec);
-    }
-    else if (policy == exclusivity::required)
-      ec = error::port_shared; // a wildcard socket sits beside this one
-  }
+    return "open";
+  make_exclusive(socket.native_handle(), protocol.type() == SOCK_DGRAM, state.policy, ec);
   if (ec)
   {
     error_code ignored;
     socket.close(ignored);
+    return "exclusive_address_use";
   }
-  return result;
+  return "";
 }
 
-/// Listens on a socket bound by bind_verified() (or adopted), and checks
-/// after the listen when the bind proved nothing. POSIX: with a proof the
-/// listen runs with SO_REUSEADDR off (it too is refused if anyone
-/// overlaps) and SO_REUSEADDR is turned on after it when `reuse_wanted`,
-/// so accepted connections let the next run restart at once; nobody can
-/// share a listening socket through it. Without a proof SO_REUSEADDR is
-/// turned on first and the table is read after. Windows: the bind's proof
-/// stands. Under exclusivity::required a socket that is not alone is
-/// closed, as in bind_verified().
-template <typename Socket>
-void listen_verified(Socket& socket, int backlog, bool reuse_wanted,
-    exclusivity policy, bind_result& state, error_code& ec)
+/// The bind every public path runs: bind_verified() under `policy` and, under
+/// other_family::guard, the guard on the same port of the other family. For
+/// a given port the socket binds first ("address in use" stays about its
+/// own family) and is closed if the guard fails; for port 0 the guard binds
+/// first and the socket takes its port, retried a few times.
+template <typename Socket, typename Protocol>
+void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
+    const typename Protocol::endpoint& endpoint, exclusivity policy, bind_mode mode,
+    error_code& ec)
 {
   const native_socket s = socket.native_handle();
-  const bool proven = state.proven_alone && !state.listen_needs_reuse;
+  const bool listen_follows = mode == bind_mode::listen_follows;
+  state.guard.reset();
+  if (state.guard_in_registry)
+    guard_registry::instance().drop(s);
+  if (state.family == other_family::leave_open)
+  {
+    state.bound = bind_verified(socket, endpoint, state.reuse_address, policy, ec,
+        listen_follows);
+    return;
+  }
+  const bool v6_only = endpoint.address().is_v6() && is_v6_only(s);
+  if (endpoint.port() != 0)
+  {
+    state.bound = bind_verified(socket, endpoint, state.reuse_address, policy, ec,
+        listen_follows);
+    if (!ec)
+      state.guard = hold_other_family<Protocol>(endpoint.address(), v6_only,
+          endpoint.port(), policy, ec);
+    if (ec && socket.is_open() && is_bound(s))
+    {
+      error_code ignored;
+      socket.close(ignored);
+    }
+  }
+  else
+  {
+    constexpr int attempts = 8;
+    for (int attempt = 1;; ++attempt)
+    {
+      state.guard = hold_other_family<Protocol>(endpoint.address(), v6_only, 0, policy, ec);
+      if (ec)
+      {
+        state.bound = bind_result();
+        return;
+      }
+      typename Protocol::endpoint target = endpoint;
+      if (state.guard.is_open())
+        target.port(bound_port(state.guard.native_handle()));
+      state.bound = bind_verified(socket, target, state.reuse_address, policy, ec,
+          listen_follows);
+      if (ec == net::error::address_in_use && state.guard.is_open() && socket.is_open()
+          && attempt < attempts)
+        continue;
+      break;
+    }
+  }
+  if (ec)
+    state.guard.reset();
+  else
+    keep_guard(s, state);
+}
+
+/// Listens on a socket bound by bind_exclusive() (or adopted). POSIX: with a
+/// proof the listen runs without SO_REUSEADDR (it too is refused if anyone
+/// overlaps) and the caller's SO_REUSEADDR is set after; without one it is
+/// set first and the table read after. Windows: the bind's proof stands.
+template <typename Socket, typename Protocol>
+void listen_exclusive(Socket& socket, exclusive_state<Protocol>& state, int backlog,
+    error_code& ec)
+{
+  const native_socket s = socket.native_handle();
+  const bool reuse_wanted = state.reuse_address;
+  const bool proven = state.bound.proven_alone && !state.bound.listen_needs_reuse;
+  state.listening = false;
   if (!reuse_address_is_emulated && reuse_wanted && !proven)
   {
     set_reuse_address(s, true, ec);
@@ -174,21 +235,132 @@ void listen_verified(Socket& socket, int backlog, bool reuse_wanted,
   socket.listen(backlog, ec);
   if (ec)
     return;
-  if (reuse_address_is_emulated)
-    return;
-  if (proven)
+  if (!reuse_address_is_emulated && proven && reuse_wanted)
+    set_reuse_address(s, true, ec);
+  else if (!reuse_address_is_emulated && !proven)
   {
-    if (reuse_wanted)
-      set_reuse_address(s, true, ec);
-    return;
+    state.bound.listen_needs_reuse = false;
+    state.bound.proven_alone = table_shows_alone(s, holder_scope::all, state.policy, ec);
+    if (ec)
+    {
+      error_code ignored;
+      socket.close(ignored);
+      return;
+    }
   }
-  state.listen_needs_reuse = false;
-  state.proven_alone = table_shows_alone(s, holder_scope::all, policy, ec);
+  state.listening = !ec;
+}
+
+/// Records reuse_address; gives it to the OS only where and when it cannot
+/// share the port (POSIX, listening), and takes it back when turned off.
+template <typename Protocol>
+void set_reuse_address(native_socket s, exclusive_state<Protocol>& state, bool on,
+    error_code& ec)
+{
+  ec.clear();
+  state.reuse_address = on;
+  if (!reuse_address_is_emulated && (state.listening || !on))
+    set_reuse_address(s, on, ec);
+}
+
+/// The endpoint constructor's sequence: open exclusive, reuse_address when
+/// asked, bind, listen. Closes the socket on failure; returns the name of the
+/// failed step ("" on success).
+template <typename Socket, typename Protocol>
+const char* open_bind_listen(Socket& socket, exclusive_state<Protocol>& state,
+    const typename Protocol::endpoint& endpoint, bool reuse_addr, error_code& ec)
+{
+  open_exclusive(socket, state, endpoint.protocol(), ec);
   if (ec)
+    return ec.category() == category() ? "exclusive_address_use" : "open";
+  if (reuse_addr)
+    set_reuse_address(socket.native_handle(), state, true, ec);
+  const char* step = "set_option";
+  if (!ec)
+  {
+    bind_exclusive(socket, state, endpoint, state.policy, bind_mode::listen_follows, ec);
+    step = "bind";
+  }
+  if (!ec)
+  {
+    between_bind_and_listen();
+    listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec);
+    step = "listen";
+  }
+  if (!ec)
+    return "";
+  state.guard.reset();
+  error_code ignored;
+  socket.close(ignored);
+  return step;
+}
+
+/// Adopts `native` into `socket` (an Asio socket, closed) after
+/// check_adoptable(); a guard that a portguard bind made for it comes along,
+/// or one is bound under other_family::guard. On failure the caller keeps
+/// the handle and `state` is unchanged.
+template <typename Socket, typename Protocol>
+void adopt_exclusive(Socket& socket, exclusive_state<Protocol>& state,
+    const Protocol& protocol, native_socket native, error_code& ec)
+{
+  const bool alone = check_adoptable(native, protocol.type(), protocol.family(),
+      state.policy, ec);
+  exclusive_state<Protocol> adopted(state.policy);
+  adopted.family = state.family;
+  if (!ec)
+    adopted.guard = guard_socket<Protocol>(guard_registry::instance().take(native));
+  if (!ec && !adopted.guard.is_open() && adopted.family == other_family::guard
+      && is_bound(native))
+    guard_bound_socket(native, adopted, state.policy, ec);
+  if (!ec)
+    socket.assign(protocol, native, ec);
+  if (ec)
+    return;
+  adopted.guard.note_for(native);
+  adopted.reuse_address = reuse_address_is_set(native);
+  adopted.bound = bind_result{alone, false};
+  adopted.listening = is_listening(native);
+  state = std::move(adopted);
+}
+
+/// is_exclusive(): is_exclusive_now(), and the port covered on the other
+/// family. A connected TCP socket is judged by its listener.
+inline bool is_exclusive_on_both_families(native_socket s, bool proven, bool guarded,
+    error_code& ec)
+{
+  if (!is_exclusive_now(s, proven, ec) || ec)
+    return false;
+  const int type = socket_type(s, ec);
+  if (ec)
+    return false;
+  if (type == SOCK_STREAM && is_connected(s))
+    return true;
+  return other_family_is_covered(s, guarded);
+}
+
+/// Throws for `ec`, naming the step and, for a port shared on either family,
+/// its holders.
+template <typename Endpoint>
+void throw_naming_holder(const error_code& ec, const char* step, const Endpoint& endpoint)
+{
+  if (!ec)
+    return;
+  std::string what = step;
+  net::ip::address address = endpoint.address();
+  const bool other_side = ec == error::other_family_held
+      && other_family_address(endpoint.address(), true, address);
+  if (ec == error::port_shared || other_side)
   {
     error_code ignored;
-    socket.close(ignored);
+    port_holders holders;
+    read_holders(endpoint.protocol().protocol(), endpoint.port(), holder_scope::all,
+        holders, ignored);
+    keep_overlapping(holders.sockets, address, other_side);
+    find_owners(holders.sockets);
+    for (const port_holder& h : holders.sockets)
+      what += (&h == &holders.sockets.front() ? ": held by " : "; ") + describe(h);
   }
+  throw system_error(ec, what);
 }
 
 } // namespace detail

@@ -4,13 +4,10 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// Who holds a port, from the operating system's socket table. The platform
-// is chosen here, once: socket_table_linux.hpp (inet_diag),
-// socket_table_win32.hpp (IP Helper) or socket_table_none.hpp. Each
-// provides read_table, table_lists_bound_sockets, socket_identity,
-// is_same_socket and find_owners; and for a whole-host scan
-// read_host_table, count_time_wait, locate_sockets, read_foreign_socket and
-// can_read_foreign_sockets. What is common follows.
+// Who holds a port, from the operating system's socket table, chosen once:
+// socket_table_linux.hpp (inet_diag), socket_table_win32.hpp (IP Helper) or
+// socket_table_none.hpp, each with read_table, table_lists_bound_sockets,
+// socket_identity, is_same_socket and find_owners. What is common follows.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_HPP
@@ -33,32 +30,6 @@ enum class holder_scope
 {
   listeners, ///< Listening sockets only: cheap.
   all        ///< Also sockets bound but not listening: walks the bind table.
-};
-
-/// Where a listed socket is open: a process and the descriptor number it
-/// has for the socket there, where this process may see it.
-struct socket_location
-{
-  std::uint32_t pid = 0; ///< 0: no visible process has it open.
-  int descriptor = -1;   ///< The descriptor number in that process.
-};
-
-/// What a passive read of another process's socket found: the socket as
-/// portguard::rules sees a defender, or why it could not be read.
-struct foreign_socket_read
-{
-  bool read = false;        ///< Whether `defender` holds what was read.
-  rules::defender defender{rules::protocol::tcp, rules::socket_state::bound,
-      rules::address_kind::wildcard, {}};
-  std::string why_not;      ///< When not read: what stopped the read.
-
-  /// A read that did not happen, and why.
-  static foreign_socket_read refused(std::string reason)
-  {
-    foreign_socket_read result;
-    result.why_not = std::move(reason);
-    return result;
-  }
 };
 
 } // namespace detail

@@ -55,33 +55,6 @@ inline bool listener_of_this_process_is_exclusive(const port_holder&, error_code
   return false;
 }
 
-inline void read_host_table(int, port_holders& out, error_code& ec)
-{
-  out.sockets.clear();
-  out.complete = false;
-  ec = net::error::operation_not_supported;
-}
-
-inline std::size_t count_time_wait(unsigned short, error_code& ec)
-{
-  ec = net::error::operation_not_supported;
-  return 0;
-}
-
-inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
-    std::size_t& hidden_processes)
-{
-  hidden_processes = 0;
-  return std::vector<socket_location>(holders.size());
-}
-
-inline foreign_socket_read read_foreign_socket(const socket_location&, std::uint64_t)
-{
-  return foreign_socket_read::refused("this platform's socket table cannot be read");
-}
-
-constexpr bool can_read_foreign_sockets = false;
-
 } // namespace detail
 PORTGUARD_NAMESPACE_END
 

@@ -5,9 +5,8 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // The socket table on Windows: GetExtendedTcpTable (listeners) and
-// GetExtendedUdpTable with owning process ids. Included by socket_table.hpp
-// only. The two functions are looked up in iphlpapi.dll at run time, so a
-// program that uses portguard links nothing beyond what Asio needs.
+// GetExtendedUdpTable with owning process ids, looked up in iphlpapi.dll at
+// run time (no import library). Included by socket_table.hpp only.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_WIN32_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_WIN32_HPP
@@ -230,45 +229,6 @@ inline bool listener_of_this_process_is_exclusive(const port_holder& holder,
   ec.clear();
   return holder.pid && *holder.pid == ::GetCurrentProcessId();
 }
-
-// -- The whole host ------------------------------------------------------------
-
-/// Every TCP listener or every UDP socket, on every port, both families.
-/// Windows lists no TCP socket that is bound but not listening.
-inline void read_host_table(int protocol, port_holders& out, error_code& ec)
-{
-  read_table(protocol, 0, holder_scope::all, out, ec);
-}
-
-/// TIME_WAIT entries are not counted on Windows (`operation_not_supported`).
-inline std::size_t count_time_wait(unsigned short, error_code& ec)
-{
-  ec = net::error::operation_not_supported;
-  return 0;
-}
-
-/// Fills in process names; the table gives pids but no descriptors, and no
-/// process is hidden from the list itself.
-inline std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
-    std::size_t& hidden_processes)
-{
-  hidden_processes = 0;
-  find_owners(holders);
-  std::vector<socket_location> where(holders.size());
-  for (std::size_t i = 0; i < holders.size(); ++i)
-    if (holders[i].pid)
-      where[i].pid = *holders[i].pid;
-  return where;
-}
-
-/// Windows offers no way to read another process's socket options.
-inline foreign_socket_read read_foreign_socket(const socket_location&, std::uint64_t)
-{
-  return foreign_socket_read::refused("Windows does not let another process's socket options be read");
-}
-
-/// Whether options of other processes' sockets can be read here at all.
-constexpr bool can_read_foreign_sockets = false;
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END

@@ -15,6 +15,10 @@
 #include <type_traits>
 
 PORTGUARD_NAMESPACE_BEGIN
+
+template <typename Protocol, typename Executor>
+class basic_secure_acceptor;
+
 namespace detail {
 
 template <typename Protocol, typename Executor>
@@ -38,6 +42,32 @@ constexpr bool is_acceptor_v =
 template <typename Socket>
 constexpr bool is_datagram_v =
     decltype(datagram_test(static_cast<Socket*>(nullptr)))::value;
+
+template <typename Protocol, typename Executor>
+std::true_type secure_acceptor_test(const basic_secure_acceptor<Protocol, Executor>*);
+std::false_type secure_acceptor_test(...);
+
+/// A portguard::basic_secure_acceptor (it keeps its own exclusive state).
+template <typename Socket>
+constexpr bool is_secure_acceptor_v =
+    decltype(secure_acceptor_test(static_cast<Socket*>(nullptr)))::value;
+
+/// What the free functions reach in a secure acceptor: its Asio base and
+/// its exclusive_state.
+struct secure_acceptor_access
+{
+  template <typename SecureAcceptor>
+  static auto& base(SecureAcceptor& acceptor) noexcept
+  {
+    return static_cast<typename SecureAcceptor::base_type&>(acceptor);
+  }
+
+  template <typename SecureAcceptor>
+  static auto& state(SecureAcceptor& acceptor) noexcept
+  {
+    return acceptor.state_;
+  }
+};
 
 /// What exclusive_bind and make_exclusive accept.
 template <typename Socket>

@@ -4,24 +4,16 @@
 // Copyright (c) 2026 The portguard authors
 // SPDX-License-Identifier: BSL-1.0
 //
-// Who else holds a socket's port, decided as cheaply as the platform
-// allows. Option flags say what a future rival could do; this says who is
-// there now.
-//
-// The cheapest proof is a bind: on POSIX a bind made with SO_REUSEADDR and
-// SO_REUSEPORT off succeeds only if no other socket (and no TIME_WAIT
-// entry) holds an overlapping address at that moment, and while those
-// options stay off nobody can join; on Windows an exclusive bind to a
-// wildcard succeeds only if nobody overlaps, and SO_EXCLUSIVEADDRUSE keeps
-// everyone out after. Where no such proof exists the socket table is read
-// (socket_table.hpp), and on Windows a probe bind shows whether
-// SO_EXCLUSIVEADDRUSE really took effect.
+// Who else holds a socket's port now, as cheaply as the platform allows:
+// an exclusive bind is the proof where it can be, else the
+// socket table or, on Windows, a probe bind.
 //
 #ifndef PORTGUARD_DETAIL_VERIFY_HPP
 #define PORTGUARD_DETAIL_VERIFY_HPP
 
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/platform.hpp>
+#include <portguard/detail/socket_rules.hpp>
 #include <portguard/detail/socket_table.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
@@ -37,12 +29,8 @@ inline net::ip::address bound_address(native_socket s, unsigned short& port) noe
   return local_address(s, local) ? endpoint_address(local, port) : net::ip::address();
 }
 
-/// Reads the other holders of `s`'s port and judges them: true when there
-/// are none and the list is complete. Otherwise `ec` says why not, when
-/// it matters under `policy`: error::port_shared (others found) or
-/// error::holders_unknown (none seen, but the table could not show all),
-/// or the table's own error. Under exclusivity::best_effort neither is an
-/// error; the answer is just false.
+/// True when the table shows no other holder of `s`'s port and is complete;
+/// else under exclusivity::required error::port_shared / holders_unknown.
 inline bool table_shows_alone(native_socket s, holder_scope scope,
     exclusivity policy, error_code& ec)
 {
@@ -71,28 +59,11 @@ inline bool table_shows_alone(native_socket s, holder_scope scope,
   return true;
 }
 
-/// Windows: a probe bind that shows what the exclusive option really does
-/// for a bound socket, and stands in for the part of the table Windows does
-/// not list (TCP sockets bound but not listening). The probe has no options
-/// and is closed at once.
-///
-/// - A wildcard socket: a bind of the family's loopback must be refused with
-///   WSAEACCES, the answer of an effective SO_EXCLUSIVEADDRUSE. Success
-///   means the option was set after bind and protects nothing. Any other
-///   refusal (WSAEADDRINUSE) comes from a socket already on the loopback
-///   address, or from our own socket where the platform refuses every
-///   overlapping bind (Wine's Linux underneath): for UDP, whose table is
-///   complete, the table read that follows tells the two apart; for TCP it
-///   cannot, and the answer is false.
-/// - A specific address (TCP): a bind of the wildcard must succeed; it is
-///   refused when a wildcard socket already holds the port. For UDP the
-///   table read that follows shows any wildcard socket. Where the platform
-///   refuses a wildcard bind beside any specific one (Wine), a refusal
-///   proves nothing and the table of listeners decides; a bound, not
-///   listening socket that shares the port is then not seen.
-///
-/// The probe holds the address for microseconds; a UDP datagram for the
-/// socket that arrives in that time may go to the probe.
+/// Windows: a probe bind with no options, closed at once, for what the table
+/// does not show. A wildcard socket: the family's loopback must be refused
+/// with WSAEACCES (the option works). A specific address (TCP): the wildcard
+/// must bind (no wildcard socket beside it). Where Wine refuses every
+/// overlapping bind, the table read that follows decides.
 inline bool probe_shows_alone(native_socket s, error_code& ec)
 {
   unsigned short port = 0;
@@ -133,16 +104,11 @@ inline bool probe_shows_alone(native_socket s, error_code& ec)
     ec = bind_ec;
     return false;
   }
-  // Where every overlapping bind is refused (Wine), the refusal may come
-  // from our own socket; the listener table read that follows decides.
   return bind_ec == net::error::address_in_use && wildcard_refused_beside_any_specific();
 }
 
-/// After a bind made with the exclusive options already set (by a
-/// portguard path): whether the bind itself proves the socket alone.
-/// POSIX: yes, if SO_REUSEADDR was off for it. Windows: yes for a
-/// wildcard; for a specific address only once the probe (TCP) or the table
-/// (UDP) shows no wildcard socket beside it.
+/// Whether an exclusive bind proved `s` alone: POSIX, if SO_REUSEADDR was
+/// off; Windows, for a wildcard, or once the probe / table shows no wildcard.
 inline bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
     error_code& ec)
 {
@@ -160,24 +126,20 @@ inline bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
   return table_shows_alone(s, holder_scope::all, exclusivity::best_effort, ec);
 }
 
-/// Verifies a socket whose bind proved nothing (it needed SO_REUSEADDR
-/// beside TIME_WAIT entries, or another path bound it): true when it holds
-/// its port alone. Fails under exclusivity::required as table_shows_alone.
+/// For a socket whose bind proved nothing: true when it holds its port
+/// alone; fails under exclusivity::required as table_shows_alone().
 inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
 {
   holder_scope scope = holder_scope::all;
   if (exclusive_option_may_be_inert)
   {
-    // Windows lists no bound, not listening TCP socket; the probe stands in
-    // for that part of the table.
-    scope = holder_scope::listeners;
+    scope = holder_scope::listeners; // the probe stands in for the rest
+
     const bool alone = probe_shows_alone(s, ec);
     if (ec)
       return false;
     if (!alone)
     {
-      // A wildcard socket whose exclusive option took no effect, or one
-      // that shares its port.
       unsigned short port = 0;
       const bool wildcard = bound_address(s, port).is_unspecified();
       if (policy == exclusivity::required)
@@ -188,14 +150,8 @@ inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
   return table_shows_alone(s, scope, policy, ec);
 }
 
-/// is_exclusive(): the socket's options keep rivals out, and nobody else
-/// holds its port now. `proven` says a portguard path already proved the
-/// socket alone (then only listeners are looked up, a cheap dump that
-/// catches a SO_REUSEPORT group joined behind its back). An unbound socket
-/// is judged by its options alone. A connected TCP socket is judged by the
-/// port it is on (see connected_socket_is_exclusive). On error (including
-/// error::holders_unknown when the table cannot show every holder) the
-/// answer is false.
+/// is_exclusive(): options keep rivals out and nobody else holds the port.
+/// `proven`: a portguard bind proved it alone, so only listeners are read.
 inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
 {
   ec.clear();
@@ -204,15 +160,13 @@ inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
     return false;
   if (type == SOCK_STREAM && is_connected(s))
   {
-    // Windows lists listeners only; a connection's port is judged by them.
+    // A connection's port is judged by this process's exclusive listeners.
     port_holders holders;
     read_other_holders(s, exclusive_option_may_be_inert ? holder_scope::listeners
                                                         : holder_scope::all,
         holders, ec, false);
     if (ec)
       return false;
-    // Every holder of a connection's port must be a listener of this
-    // process whose options keep rivals out.
     bool own_listener = false;
     for (const port_holder& h : holders.sockets)
     {
@@ -238,8 +192,7 @@ inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
   holder_scope scope = proven ? holder_scope::listeners : holder_scope::all;
   if (exclusive_option_may_be_inert)
   {
-    // Windows lists no bound, not listening TCP socket; the probe (or the
-    // proof of a portguard bind) stands in for that part of the table.
+    // Windows lists no bound TCP socket: the probe or the proof stands in.
     if (!proven)
     {
       const bool probed_alone = probe_shows_alone(s, ec);
@@ -253,12 +206,69 @@ inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
     ec.clear(); // others hold the port: the answer is "no", not an error
   else if (ec && proven)
   {
-    // The table cannot be read (a sandbox refusing netlink): the proof of
-    // the socket's own bind stands.
+    // An unreadable table (a sandbox): the bind's own proof stands.
     ec.clear();
     return true;
   }
   return alone;
+}
+
+/// What a verified bind learned.
+struct bind_result
+{
+  /// The bind or the table proved the socket alone.
+  bool proven_alone = false;
+
+  /// POSIX: the bind needed SO_REUSEADDR beside TIME_WAIT; listen must too,
+  /// and must look again after.
+  bool listen_needs_reuse = false;
+};
+
+/// Binds a socket whose exclusive options are set so the bind is the proof.
+/// POSIX: without SO_REUSEADDR first; on "address in use" and `reuse_wanted`
+/// (TIME_WAIT of a previous run) again with it, off at once after, and the
+/// table decides (left to listen when `listen_follows`). Under
+/// exclusivity::required a socket not alone is closed.
+template <typename Socket>
+bind_result bind_verified(Socket& socket, const typename Socket::endpoint_type& endpoint,
+    bool reuse_wanted, exclusivity policy, error_code& ec, bool listen_follows = false)
+{
+  bind_result result;
+  const native_socket s = socket.native_handle();
+  socket.bind(endpoint, ec);
+  bool reuse_was_on = false;
+  if (ec == net::error::address_in_use && reuse_wanted && !reuse_address_is_emulated)
+  {
+    set_reuse_address(s, true, ec);
+    if (ec)
+      return result;
+    socket.bind(endpoint, ec);
+    error_code ignored;
+    set_reuse_address(s, false, ignored); // nobody joins until listen
+    if (ec)
+      return result;
+    reuse_was_on = true;
+    result.listen_needs_reuse = true;
+  }
+  if (ec)
+    return result;
+  result.proven_alone = bind_proves_alone(s, reuse_was_on, ec);
+  if (!ec && !result.proven_alone)
+  {
+    if (reuse_was_on)
+    {
+      if (!listen_follows)
+        result.proven_alone = table_shows_alone(s, holder_scope::all, policy, ec);
+    }
+    else if (policy == exclusivity::required)
+      ec = error::port_shared; // a wildcard socket beside this one
+  }
+  if (ec)
+  {
+    error_code ignored;
+    socket.close(ignored);
+  }
+  return result;
 }
 
 } // namespace detail
