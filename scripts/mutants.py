@@ -131,6 +131,15 @@ MUTANTS = [
         [("other_family", None)],
         ["hold_other_family"]),
     Mutant(
+        "mapped_address_has_no_counterpart", "portguard/detail/other_family_guard.hpp",
+        "other_family_address() takes a v4-mapped address for a plain IPv6 one: "
+        "no guard, and is_exclusive() does not look at the other family",
+        [("""  const net::ip::address plain = unmapped(address);
+""", """  const net::ip::address plain = address; // mutant
+""", 1)],
+        [("other_family", "other_family/mapped_bind_guards_the_ipv4_address_it_is")],
+        ["other_family_address"]),
+    Mutant(
         "exclusive_bind_leaves_reuseaddr_on_udp", "portguard/exclusive_bind.hpp",
         "exclusive_bind() treats a UDP socket as TCP: SO_REUSEADDR set before "
         "it stays on",

@@ -929,6 +929,49 @@ def case_scan_other_family():
               "the table shows the free [::1] port in the note")
 
 
+MAPPED_LISTENER = """
+import socket, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.bind(('{address}', 0))
+s.listen()
+print(s.getsockname()[1], flush=True)
+time.sleep(60)
+"""
+
+
+def case_scan_mapped():
+    """A plain listener on [::ffff:127.0.0.1] (V6ONLY off) is 127.0.0.1: [::1]
+    beside it is free, so any user could take its IPv6 clients: hijackable,
+    and so is [::ffff:0.0.0.0] with [::] V6ONLY free. Controls: portguard
+    servers on the same addresses (their guards held, exclusive)."""
+    if sys.platform != "linux":
+        raise Skip("v4-mapped binds are covered on Linux only")
+    if not has_ipv6():
+        raise Skip("IPv6 loopback is not available: there is no other family to take")
+    loopback, wildcard = "::ffff:127.0.0.1", "::ffff:0.0.0.0"
+    with python_server(MAPPED_LISTENER.format(address=loopback)) as plain, \
+            python_server(MAPPED_LISTENER.format(address=wildcard)) as plain_any, \
+            holder("tcp", loopback) as guarded, holder("tcp", wildcard) as guarded_any:
+        report = scan_json()
+        for port, address, sibling in ((plain, loopback, "::1"), (plain_any, wildcard, "::")):
+            a = one_socket(report, port, "tcp", address)
+            check(a["verdict"] == "hijackable" and "any_user" in a["by"]
+                  and a["other_family"] == {"address": sibling, "state": "free"},
+                  f"plain {address}: hijackable by any_user, [{sibling}] free "
+                  f"({a['verdict']} {a['by']} {a['other_family']})")
+        for port, address, sibling in ((guarded, loopback, "::1"),
+                                       (guarded_any, wildcard, "::")):
+            g = one_socket(report, port, "tcp", address)
+            check(g["verdict"] == "exclusive"
+                  and g["other_family"] == {"address": sibling, "state": "held"},
+                  f"portguard on {address}: exclusive, [{sibling}] held by its guard "
+                  f"({g['verdict']} {g['by']} {g['other_family']})")
+            guard = one_socket(report, port, "tcp", sibling)
+            check(guard["state"] == "bound" and guard["pid"] == g["pid"],
+                  f"its guard on [{sibling}]: bound, not listening, the same process")
+
+
 def case_scan_process_exits():
     """Processes that bind and exit while scans run: every scan ends cleanly."""
     # The churn lasts until the scans are done (killed below; 60 s at most),

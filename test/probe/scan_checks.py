@@ -26,7 +26,8 @@ SOCKET_FIELDS = {
     "note": (str, type(None)), "other_family": (dict, type(None)),
 }
 SIBLING_STATES = ("free", "held", "no_family", "unchecked")
-SIBLINGS = {"0.0.0.0": "::", "127.0.0.1": "::1", "::": "0.0.0.0", "::1": "127.0.0.1"}
+SIBLINGS = {"0.0.0.0": "::", "127.0.0.1": "::1", "::": "0.0.0.0", "::1": "127.0.0.1",
+            "::ffff:0.0.0.0": "::", "::ffff:127.0.0.1": "::1"}  # v4-mapped: as IPv4
 HOLDER_FIELDS = {"address": str, "uid": (int, type(None)), "user": (str, type(None)),
                  "pid": (int, type(None)), "process": (str, type(None))}
 TOP_FIELDS = {"schema": str, "platform": str, "wine": bool, "privileged": bool,

@@ -218,8 +218,11 @@ bool some_rival_shares(socket_state state, const net::ip::address& defender,
              .won_port();
 }
 
-bool other_family_address(const net::ip::address& defender, net::ip::address& other)
+bool other_family_address(const net::ip::address& mapped_or_not, net::ip::address& other)
 {
+  const net::ip::address defender = mapped_or_not.is_v6() && mapped_or_not.to_v6().is_v4_mapped()
+      ? net::ip::address(net::ip::make_address_v4(net::ip::v4_mapped, mapped_or_not.to_v6()))
+      : mapped_or_not;
   if (defender.is_unspecified())
     other = defender.is_v4() ? net::ip::address(net::ip::address_v6::any())
                              : net::ip::address(net::ip::address_v4::any());

@@ -89,7 +89,8 @@ bool exclusive_rival_wins(const cell& c, bool endpoint_constructor = false);
 std::string not_modeled(const cell& c);
 
 /// The counterpart of a wildcard or loopback address on the other family
-/// (0.0.0.0 ↔ `[::]`, 127.0.0.1 ↔ `[::1]`); false for other addresses.
+/// (0.0.0.0 ↔ `[::]`, 127.0.0.1 ↔ `[::1]`, a v4-mapped address as the IPv4
+/// address it maps); false for other addresses.
 bool other_family_address(const net::ip::address& defender, net::ip::address& other);
 
 /// Reality check: tries every rival this platform offers (every option,

@@ -12,6 +12,7 @@
 #include <portguard/other_family.hpp>
 
 #include <portguard/bind_with_retry.hpp>
+#include <portguard/exclusive_address_use.hpp>
 #include <portguard/exclusive_bind.hpp>
 #include <portguard/is_exclusive.hpp>
 #include <portguard/secure_acceptor.hpp>
@@ -52,7 +53,8 @@ using portguard::exclusivity;
 
 constexpr bool on_linux = BOOST_OS_LINUX != 0;
 
-enum class where { v4_any, v4_loopback, v6_any_v6_only, v6_loopback };
+enum class where { v4_any, v4_loopback, v6_any_v6_only, v6_loopback, v4_mapped_any,
+  v4_mapped_loopback };
 
 net::ip::address address_of(where w)
 {
@@ -62,18 +64,28 @@ net::ip::address address_of(where w)
   case where::v4_loopback: return net::ip::address_v4::loopback();
   case where::v6_any_v6_only: return net::ip::address_v6::any();
   case where::v6_loopback: return net::ip::address_v6::loopback();
+  case where::v4_mapped_any:
+    return net::ip::make_address_v6(net::ip::v4_mapped, net::ip::address_v4::any());
+  case where::v4_mapped_loopback:
+    return net::ip::make_address_v6(net::ip::v4_mapped, net::ip::address_v4::loopback());
   }
   return {};
 }
 
+bool is_mapped(where w)
+{
+  return w == where::v4_mapped_any || w == where::v4_mapped_loopback;
+}
+
 /// The portguard paths that bind, and the plain Asio control.
 enum class path { plain_asio, endpoint_constructor, canonical_four_steps, exclusive_bind,
-  bind_with_retry };
+  bind_with_retry, guard_other_family };
 
 std::ostream& operator<<(std::ostream& os, path p)
 {
   const char* names[] = {"plain Asio", "secure_acceptor(ctx, endpoint)",
-      "open/set_option/bind/listen", "exclusive_bind", "bind_with_retry"};
+      "open/set_option/bind/listen", "exclusive_bind", "bind_with_retry",
+      "exclusive_address_use, bind, guard_other_family"};
   return os << names[static_cast<int>(p)];
 }
 
@@ -118,7 +130,16 @@ boost::test_tools::assertion_result needs_user_nobody(utf::test_unit_id id)
   return result;
 }
 
-/// A defender bound to `w`, port 0, by `how`; V6ONLY set first for `[::]`.
+/// Sets IPV6_V6ONLY on for `[::]`, off for a v4-mapped address (a mapped
+/// bind needs it off; Linux's default, not Windows').
+template <typename Socket>
+void set_v6_only_for(Socket& socket, where w)
+{
+  if (w == where::v6_any_v6_only || is_mapped(w))
+    socket.set_option(net::ip::v6_only(w == where::v6_any_v6_only));
+}
+
+/// A defender bound to `w`, port 0, by `how`; V6ONLY set first.
 struct tcp_defender
 {
   net::io_context ctx;
@@ -129,12 +150,11 @@ struct tcp_defender
   tcp_defender(path how, where w, portguard::other_family family = portguard::other_family::guard)
   {
     const tcp::endpoint endpoint(address_of(w), 0);
-    const bool v6_only = w == where::v6_any_v6_only;
     switch (how)
     {
     case path::plain_asio:
       plain.open(endpoint.protocol());
-      if (v6_only) plain.set_option(net::ip::v6_only(true));
+      set_v6_only_for(plain, w);
       plain.set_option(tcp::acceptor::reuse_address(true));
       plain.bind(endpoint);
       plain.listen();
@@ -146,7 +166,7 @@ struct tcp_defender
       break;
     case path::canonical_four_steps:
       secure.open(endpoint.protocol());
-      if (v6_only) secure.set_option(net::ip::v6_only(true));
+      set_v6_only_for(secure, w);
       secure.set_other_family(family);
       secure.set_option(tcp::acceptor::reuse_address(true));
       secure.bind(endpoint);
@@ -156,11 +176,20 @@ struct tcp_defender
     case path::exclusive_bind:
     case path::bind_with_retry:
       plain.open(endpoint.protocol());
-      if (v6_only) plain.set_option(net::ip::v6_only(true));
+      set_v6_only_for(plain, w);
       if (how == path::exclusive_bind)
         portguard::exclusive_bind(plain, endpoint, exclusivity::required, family);
       else
         portguard::bind_with_retry(plain, endpoint);
+      plain.listen();
+      bound = &plain;
+      break;
+    case path::guard_other_family: // bound by other code, guarded after
+      plain.open(endpoint.protocol());
+      set_v6_only_for(plain, w);
+      plain.set_option(portguard::exclusive_address_use(true));
+      plain.bind(endpoint);
+      portguard::guard_other_family(plain);
       plain.listen();
       bound = &plain;
       break;
@@ -178,12 +207,17 @@ struct udp_defender
   {
     const udp::endpoint endpoint(address_of(w), 0);
     socket.open(endpoint.protocol());
-    if (w == where::v6_any_v6_only)
-      socket.set_option(net::ip::v6_only(true));
+    set_v6_only_for(socket, w);
     if (how == path::plain_asio)
     {
       socket.set_option(udp::socket::reuse_address(true));
       socket.bind(endpoint);
+    }
+    else if (how == path::guard_other_family)
+    {
+      socket.set_option(portguard::exclusive_address_use(true));
+      socket.bind(endpoint);
+      portguard::guard_other_family(socket);
     }
     else if (how == path::exclusive_bind)
       portguard::exclusive_bind(socket, endpoint);
@@ -263,6 +297,26 @@ outcome rival_against(const cross_cell& c, path how, bool& exclusive)
   udp_defender d(how, c.at);
   exclusive = portguard::is_exclusive(d.socket);
   return attempt(other_family_rival(c.proto, c.at, d.port(), c.options), c.who);
+}
+
+/// The v4-mapped defenders (Linux: V6ONLY off is the default, and the
+/// kernel binds a mapped address as the IPv4 address it maps), through every
+/// bind path, against a rival in this process and one of user nobody.
+std::vector<cross_cell> mapped_cells()
+{
+  std::vector<cross_cell> cells;
+  for (where at : {where::v4_mapped_any, where::v4_mapped_loopback})
+    for (rival_options o : {rival_options::none, rival_options::reuse_address,
+             rival_options::reuse_port})
+      for (identity who : {identity::same_process, identity::other_user})
+      {
+        for (path how : {path::endpoint_constructor, path::canonical_four_steps,
+                 path::exclusive_bind, path::guard_other_family})
+          cells.push_back({transport::tcp, how, at, o, who});
+        for (path how : {path::exclusive_bind, path::bind_with_retry, path::guard_other_family})
+          cells.push_back({transport::udp, how, at, o, who});
+      }
+  return cells;
 }
 
 /// Runs a short Python client that connects to `port` on each address of
@@ -381,13 +435,9 @@ boost::test_tools::assertion_result resolver_tries_ipv6_first(utf::test_unit_id 
   return result;
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_SUITE(other_family)
-
-BOOST_TEST_DECORATOR(*utf::precondition(needs_ipv6))
-BOOST_DATA_TEST_CASE(cross_family_rival_refused_beside_its_control, bdata::make(cross_cells()),
-    c)
+/// `c`'s rival wins against plain Asio (is_exclusive() false), and is
+/// refused by the defender `c.how` makes (is_exclusive() true).
+void check_beside_control(const cross_cell& c)
 {
   bool exclusive = false;
   outcome control = rival_against(c, path::plain_asio, exclusive);
@@ -408,6 +458,88 @@ BOOST_DATA_TEST_CASE(cross_family_rival_refused_beside_its_control, bdata::make(
   BOOST_TEST_REQUIRE(guarded.kind != outcome::skipped, guarded.note);
   BOOST_TEST(is_conflict(guarded), "against portguard the rival " << guarded);
   BOOST_TEST(exclusive, "is_exclusive() with the other family guarded");
+}
+
+boost::test_tools::assertion_result needs_mapped_binds(utf::test_unit_id id)
+{
+  if (!on_linux)
+  {
+    boost::test_tools::assertion_result result(false);
+    result.message() << "[platform] v4-mapped binds are covered on Linux only "
+                        "(docs/platforms.md)";
+    return result;
+  }
+  return needs_ipv6(id);
+}
+
+/// nobody binds [::1]:P first, P free on 127.0.0.1 a moment ago (another
+/// test's socket may sit on [::1]:P, so a bounded few ports are tried).
+std::unique_ptr<squatter> squat_loopback_v6(unsigned short& port)
+{
+  std::unique_ptr<squatter> squatting;
+  for (int attempt = 0; attempt < 4 && !(squatting && squatting->holds()); ++attempt)
+  {
+    tcp_defender probe_port(path::plain_asio, where::v4_loopback);
+    port = probe_port.port();
+    probe_port.plain.close();
+    squatting = std::make_unique<squatter>(
+        rival{transport::tcp, rival_options::none, net::ip::address_v6::loopback(), port, true},
+        identity::other_user);
+  }
+  return squatting;
+}
+
+/// With [::1]:P taken by nobody, a plain Asio bind of `at`:P goes on unaware
+/// (the control); every portguard path refuses under required, and under
+/// best_effort binds without claiming the port.
+void taken_other_family_fails_closed_on(where at)
+{
+  unsigned short port = 0;
+  std::unique_ptr<squatter> squatting = squat_loopback_v6(port);
+  BOOST_TEST_REQUIRE(squatting->holds(), squatting->result());
+  const tcp::endpoint endpoint(address_of(at), port);
+  net::io_context ctx;
+  // Control: Asio binds beside it, unaware.
+  {
+    tcp::acceptor plain(ctx, endpoint);
+    BOOST_TEST(plain.is_open());
+    BOOST_TEST(!portguard::is_exclusive(plain), "control: the other family is taken");
+  }
+  BOOST_CHECK_EXCEPTION(portguard::secure_acceptor(ctx, endpoint), portguard::system_error,
+      [](const portguard::system_error& e) {
+        BOOST_TEST_MESSAGE(e.what());
+        return e.code() == portguard::error::other_family_held
+            && std::string(e.what()).find("held by") != std::string::npos;
+      });
+  tcp::acceptor plain(ctx);
+  error_code ec;
+  portguard::exclusive_bind(plain, endpoint, ec);
+  BOOST_TEST((ec == portguard::error::other_family_held), ec.message());
+  BOOST_TEST(!plain.is_open(), "nothing stays bound");
+
+  portguard::secure_acceptor lenient(ctx, endpoint, exclusivity::best_effort);
+  BOOST_TEST(lenient.is_open(), "best_effort goes on");
+  BOOST_TEST(!lenient.guards_other_family());
+  BOOST_TEST(!lenient.is_exclusive(), "and does not claim the port");
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(other_family)
+
+BOOST_TEST_DECORATOR(*utf::precondition(needs_ipv6))
+BOOST_DATA_TEST_CASE(cross_family_rival_refused_beside_its_control, bdata::make(cross_cells()),
+    c)
+{
+  check_beside_control(c);
+}
+
+// [::ffff:0.0.0.0]:P is 0.0.0.0:P and [::ffff:127.0.0.1]:P is 127.0.0.1:P:
+// the guard holds [::]:P V6ONLY or [::1]:P as for the IPv4 address.
+BOOST_TEST_DECORATOR(*utf::precondition(needs_mapped_binds))
+BOOST_DATA_TEST_CASE(mapped_bind_guards_the_ipv4_address_it_is, bdata::make(mapped_cells()), c)
+{
+  check_beside_control(c);
 }
 
 BOOST_AUTO_TEST_CASE(ipv6_first_client_reaches_the_server, *utf::precondition(needs_user_nobody))
@@ -444,44 +576,40 @@ BOOST_AUTO_TEST_CASE(localhost_client_reaches_the_server,
 
 BOOST_AUTO_TEST_CASE(taken_other_family_fails_closed, *utf::precondition(needs_user_nobody))
 {
-  // nobody binds [::1]:P first (P free on 127.0.0.1 a moment ago; another
-  // test's socket may sit on [::1]:P, so a bounded few ports are tried).
-  unsigned short port = 0;
-  std::unique_ptr<squatter> squatting;
-  for (int attempt = 0; attempt < 4 && !(squatting && squatting->holds()); ++attempt)
+  for (where at : {where::v4_loopback, where::v4_mapped_loopback})
   {
-    tcp_defender probe_port(path::plain_asio, where::v4_loopback);
-    port = probe_port.port();
-    probe_port.plain.close();
-    squatting = std::make_unique<squatter>(
-        rival{transport::tcp, rival_options::none, net::ip::address_v6::loopback(), port, true},
-        identity::other_user);
+    BOOST_TEST_CONTEXT("defender on " << at)
+    taken_other_family_fails_closed_on(at);
   }
-  BOOST_TEST_REQUIRE(squatting->holds(), squatting->result());
-  const tcp::endpoint endpoint(net::ip::address_v4::loopback(), port);
-  net::io_context ctx;
+}
 
-  // Control: Asio binds beside it, unaware.
+BOOST_AUTO_TEST_CASE(taken_other_family_fails_closed_before_a_bind_by_other_code,
+    *utf::precondition(needs_user_nobody))
+{
+  // A mapped socket bound by other code: best_effort reports the taken side.
+  unsigned short port = 0;
+  std::unique_ptr<squatter> squatting = squat_loopback_v6(port);
+  BOOST_TEST_REQUIRE(squatting->holds(), squatting->result());
+  const tcp::endpoint endpoint(address_of(where::v4_mapped_loopback), port);
+  net::io_context ctx;
   {
     tcp::acceptor plain(ctx, endpoint);
-    BOOST_TEST(plain.is_open());
+    BOOST_TEST(!portguard::is_exclusive(plain), "control: plain Asio, [::1]:P held by nobody");
   }
-  BOOST_CHECK_EXCEPTION(portguard::secure_acceptor(ctx, endpoint), portguard::system_error,
+  tcp::acceptor socket(ctx, endpoint.protocol());
+  socket.set_option(net::ip::v6_only(false));
+  socket.set_option(portguard::exclusive_address_use(true));
+  socket.bind(endpoint);
+  socket.listen();
+  BOOST_TEST(!portguard::is_exclusive(socket), "unguarded, [::1]:P held by nobody");
+  BOOST_CHECK_EXCEPTION(portguard::guard_other_family(socket), portguard::system_error,
       [](const portguard::system_error& e) {
         BOOST_TEST_MESSAGE(e.what());
         return e.code() == portguard::error::other_family_held
             && std::string(e.what()).find("held by") != std::string::npos;
       });
-  tcp::acceptor plain(ctx);
-  error_code ec;
-  portguard::exclusive_bind(plain, endpoint, ec);
-  BOOST_TEST((ec == portguard::error::other_family_held), ec.message());
-  BOOST_TEST(!plain.is_open(), "nothing stays bound");
-
-  portguard::secure_acceptor lenient(ctx, endpoint, exclusivity::best_effort);
-  BOOST_TEST(lenient.is_open(), "best_effort goes on");
-  BOOST_TEST(!lenient.guards_other_family());
-  BOOST_TEST(!lenient.is_exclusive(), "and does not claim the port");
+  portguard::guard_other_family(socket, exclusivity::best_effort);
+  BOOST_TEST(!portguard::is_exclusive(socket), "best_effort goes on, and says so");
 }
 
 BOOST_AUTO_TEST_CASE(leave_open_is_an_explicit_choice, *utf::precondition(needs_ipv6))
@@ -616,6 +744,13 @@ BOOST_AUTO_TEST_CASE(other_family_address_pairs_wildcards_and_loopbacks)
                              : address(net::ip::address_v4::loopback())));
   BOOST_TEST(!other("10.1.2.3", false, out));
   BOOST_TEST(!other("fe80::1", true, out));
+  // A v4-mapped address is the IPv4 address it maps.
+  BOOST_TEST(other("::ffff:0.0.0.0", false, out));
+  BOOST_TEST(out == address(net::ip::address_v6::any()));
+  BOOST_TEST(other("::ffff:127.0.0.1", false, out));
+  BOOST_TEST(out == (windows ? address(net::ip::address_v6::any())
+                             : address(net::ip::address_v6::loopback())));
+  BOOST_TEST(!other("::ffff:10.1.2.3", false, out));
 }
 
 BOOST_AUTO_TEST_CASE(addresses_overlap_across_families)
@@ -635,6 +770,13 @@ BOOST_AUTO_TEST_CASE(addresses_overlap_across_families)
   BOOST_TEST(!overlap("::1", false, "127.0.0.1", false));
   BOOST_TEST(overlap("::", true, "::1", true));
   BOOST_TEST(!overlap("::1", true, "fe80::1", true));
+  // A v4-mapped address (the kernel's table shows it so) is IPv4.
+  BOOST_TEST(overlap("::ffff:0.0.0.0", false, "::ffff:127.0.0.1", false));
+  BOOST_TEST(overlap("::ffff:0.0.0.0", false, "127.0.0.1", false));
+  BOOST_TEST(overlap("::", false, "::ffff:127.0.0.1", false));
+  BOOST_TEST(!overlap("::", true, "::ffff:0.0.0.0", false));
+  BOOST_TEST(!overlap("::ffff:0.0.0.0", false, "::", true));
+  BOOST_TEST(!overlap("::1", true, "::ffff:127.0.0.1", false));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,23 +27,25 @@ namespace detail {
 /// The address a guard for `address` holds on the other family: 0.0.0.0 <->
 /// `[::]` V6ONLY, 127.0.0.1 <-> `[::1]`; where a wildcard may sit beside a
 /// specific address (Windows) a loopback's guard holds the other wildcard.
-/// False for a dual-stack `[::]` and for addresses without a counterpart.
+/// A v4-mapped address is the IPv4 address it maps. False for a dual-stack
+/// `[::]` and for addresses without a counterpart.
 inline bool other_family_address(const net::ip::address& address, bool v6_only,
     net::ip::address& other) noexcept
 {
   constexpr bool loopback_needs_wildcard = specific_bind_may_sit_beside_wildcard;
-  if (address.is_v4())
+  const net::ip::address plain = unmapped(address);
+  if (plain.is_v4())
   {
-    if (address.is_unspecified()
-        || (loopback_needs_wildcard && address.to_v4() == net::ip::address_v4::loopback()))
+    if (plain.is_unspecified()
+        || (loopback_needs_wildcard && plain.to_v4() == net::ip::address_v4::loopback()))
       other = net::ip::address_v6::any();
-    else if (address.to_v4() == net::ip::address_v4::loopback())
+    else if (plain.to_v4() == net::ip::address_v4::loopback())
       other = net::ip::address_v6::loopback();
     else
       return false;
     return true;
   }
-  const net::ip::address_v6 v6 = address.to_v6();
+  const net::ip::address_v6 v6 = plain.to_v6();
   if ((v6.is_unspecified() && v6_only) || (loopback_needs_wildcard && v6.is_loopback()))
     other = net::ip::address_v4::any();
   else if (v6.is_loopback())

@@ -103,6 +103,15 @@ inline bool local_address(native_socket s, sockaddr_storage& address) noexcept
   return ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0;
 }
 
+/// The IPv4 address a v4-mapped IPv6 one is (the kernel binds it as that
+/// address); any other address unchanged.
+inline net::ip::address unmapped(const net::ip::address& address) noexcept
+{
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  return address;
+}
+
 /// The address and port held in a socket address (unspecified for another
 /// family).
 inline net::ip::address endpoint_address(const sockaddr_storage& address,

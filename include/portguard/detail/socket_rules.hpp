@@ -43,7 +43,7 @@ inline rules::defender rules_defender(native_socket s, error_code& ec) noexcept
   if (local_address(s, local))
   {
     unsigned short port = 0;
-    if (!endpoint_address(local, port).is_unspecified())
+    if (!unmapped(endpoint_address(local, port)).is_unspecified())
       d.address = rules::address_kind::specific;
   }
   for (int name : sharing_option_names)

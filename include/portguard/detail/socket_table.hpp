@@ -73,39 +73,17 @@ inline void read_holders(int protocol, unsigned short port, holder_scope scope,
   read_table(protocol, port, scope, out, ec);
 }
 
-/// Whether an IPv6 address is the v4-mapped form of an IPv4 one.
-inline bool maps_v4(const net::ip::address_v6& v6, const net::ip::address_v4& v4)
-{
-  return v6.is_v4_mapped()
-      && net::ip::make_address_v4(net::ip::v4_mapped, v6) == v4;
-}
-
-/// Whether an IPv6 socket (`v6`, dual-stack unless `v6_only`) and an IPv4
-/// address share the IPv4 side of a port.
-inline bool dual_stack_covers(const net::ip::address_v6& v6, bool v6_only,
-    const net::ip::address_v4& v4)
-{
-  if (v6_only)
-    return false;
-  if (v6.is_unspecified())
-    return true;
-  if (!v6.is_v4_mapped())
-    return false;
-  return v4.is_unspecified() || maps_v4(v6, v4)
-      || maps_v4(v6, net::ip::address_v4::any());
-}
-
 /// Whether two sockets bound to the same port on these addresses overlap:
 /// the same address, a wildcard on either side of one family, or an IPv4
-/// address under a dual-stack IPv6 socket.
+/// address under a dual-stack `[::]`. A v4-mapped address counts as IPv4.
 inline bool addresses_overlap(const net::ip::address& a, bool a_v6_only,
     const net::ip::address& b, bool b_v6_only)
 {
-  if (a.is_v4() == b.is_v4())
-    return a == b || a.is_unspecified() || b.is_unspecified();
-  if (a.is_v6())
-    return dual_stack_covers(a.to_v6(), a_v6_only, b.to_v4());
-  return dual_stack_covers(b.to_v6(), b_v6_only, a.to_v4());
+  const net::ip::address x = unmapped(a);
+  const net::ip::address y = unmapped(b);
+  if (x.is_v4() == y.is_v4())
+    return x == y || x.is_unspecified() || y.is_unspecified();
+  return x.is_v6() ? !a_v6_only && x.is_unspecified() : !b_v6_only && y.is_unspecified();
 }
 
 /// Keeps the holders whose address overlaps `address` (an IPv6 socket that
