@@ -50,6 +50,20 @@ constexpr std::uint32_t tcp_state_time_wait = 6;
 constexpr std::uint32_t tcp_state_listen = 10;
 constexpr std::uint32_t tcp_state_bound_inactive = 13;
 
+// The netlink and rtattr macros cast the old way; users build with
+// -Wold-style-cast and -Wsign-conversion, so these stand in for them.
+constexpr std::size_t netlink_header_length = NLMSG_ALIGN(sizeof(nlmsghdr));
+constexpr std::size_t netlink_length(std::size_t payload) noexcept
+{
+  return payload + netlink_header_length;
+}
+
+/// NLMSG_DATA.
+inline const void* netlink_payload(const nlmsghdr* h) noexcept
+{
+  return reinterpret_cast<const char*>(h) + netlink_header_length;
+}
+
 /// A netlink socket that closes itself.
 class netlink_socket
 {
@@ -87,7 +101,7 @@ struct diag_request
   rtattr filter;
   inet_diag_bc_op ops[4];
 };
-static_assert(offsetof(diag_request, filter) == NLMSG_LENGTH(sizeof(inet_diag_req_v2)),
+static_assert(offsetof(diag_request, filter) == netlink_length(sizeof(inet_diag_req_v2)),
     "the bytecode attribute follows the request without padding");
 
 /// The older TCPDIAG_GETSOCK request: the kernel answers it for both
@@ -100,7 +114,7 @@ struct diag_request_both_families
   rtattr filter;
   inet_diag_bc_op ops[4];
 };
-static_assert(offsetof(diag_request_both_families, filter) == NLMSG_LENGTH(sizeof(inet_diag_req)),
+static_assert(offsetof(diag_request_both_families, filter) == netlink_length(sizeof(inet_diag_req)),
     "the bytecode attribute follows the request without padding");
 
 /// Fills a request's port filter (none for port 0) and length.
@@ -118,7 +132,7 @@ void set_port_filter(Request& request, unsigned short port)
     request.ops[3] = {0, 0, port};
   }
   else
-    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(request.body));
+    request.header.nlmsg_len = static_cast<std::uint32_t>(netlink_length(sizeof(request.body)));
 }
 
 inline net::ip::address diag_address(int family, const std::uint32_t (&words)[4])
@@ -221,14 +235,14 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
       }
       if (h->nlmsg_type == NLMSG_ERROR)
       {
-        const auto* failure = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+        const auto* failure = static_cast<const nlmsgerr*>(netlink_payload(h));
         ec = error_code(failure->error < 0 ? -failure->error : EIO,
             net::error::get_system_category());
         return;
       }
       if (h->nlmsg_type != reply_type)
         continue;
-      const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+      const auto* message = static_cast<const inet_diag_msg*>(netlink_payload(h));
       port_holder holder;
       holder.address = diag_address(message->idiag_family, message->id.idiag_src);
       holder.port = ntohs(message->id.idiag_sport);
@@ -240,12 +254,21 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
         holder.state = holder_state::listening;
       else
         holder.state = holder_state::bound;
-      int attributes = static_cast<int>(h->nlmsg_len)
-          - static_cast<int>(NLMSG_LENGTH(sizeof(*message)));
-      for (auto* a = reinterpret_cast<const rtattr*>(message + 1); RTA_OK(a, attributes);
-           a = RTA_NEXT(a, attributes))
-        if (a->rta_type == INET_DIAG_SKV6ONLY)
-          holder.v6_only = *static_cast<const std::uint8_t*>(RTA_DATA(a)) != 0;
+      // The attributes after the message (RTA_OK / RTA_NEXT / RTA_DATA).
+      const std::size_t head = netlink_length(sizeof(*message));
+      std::size_t attributes = h->nlmsg_len > head ? h->nlmsg_len - head : 0;
+      const char* at = reinterpret_cast<const char*>(message + 1);
+      while (attributes >= sizeof(rtattr))
+      {
+        const auto* a = reinterpret_cast<const rtattr*>(at);
+        if (a->rta_len < sizeof(rtattr) || a->rta_len > attributes)
+          break;
+        if (a->rta_type == INET_DIAG_SKV6ONLY && a->rta_len > RTA_LENGTH(0))
+          holder.v6_only = *(at + RTA_LENGTH(0)) != 0;
+        const std::size_t step = RTA_ALIGN(static_cast<std::size_t>(a->rta_len));
+        attributes = step < attributes ? attributes - step : 0;
+        at += step;
+      }
       out.push_back(std::move(holder));
     }
   }
