@@ -98,6 +98,17 @@ struct exclusive_state
   guard_socket<Protocol> guard;   // the port on the other address family
 };
 
+/// Whether what the last bind or listen proved still holds: it covered a
+/// socket that listens or keeps SO_REUSEADDR off. One that has left LISTEN
+/// (shutdown) with SO_REUSEADDR on let others bind beside it since.
+template <typename Protocol>
+bool proof_holds(native_socket s, const exclusive_state<Protocol>& state) noexcept
+{
+  if (!state.bound.proven_alone)
+    return false;
+  return reuse_address_is_emulated || is_listening(s) || !reuse_address_is_set(s);
+}
+
 /// listen_follows: the caller listens at once, and the table read a bind
 /// beside TIME_WAIT needs is left to the listen (one walk instead of two).
 enum class bind_mode
@@ -215,7 +226,7 @@ void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
 }
 
 /// Listens on a socket bound by bind_exclusive() (or adopted). POSIX: with a
-/// proof the listen runs without SO_REUSEADDR (it too is refused if anyone
+/// proof that still holds (proof_holds()) the listen runs without SO_REUSEADDR (it too is refused if anyone
 /// overlaps) and the caller's SO_REUSEADDR is set after; without one it is
 /// set first and the table read after. Windows: the bind's proof stands.
 template <typename Socket, typename Protocol>
@@ -224,7 +235,7 @@ void listen_exclusive(Socket& socket, exclusive_state<Protocol>& state, int back
 {
   const native_socket s = socket.native_handle();
   const bool reuse_wanted = state.reuse_address;
-  const bool proven = state.bound.proven_alone && !state.bound.listen_needs_reuse;
+  const bool proven = proof_holds(s, state) && !state.bound.listen_needs_reuse;
   state.listening = false;
   if (!reuse_address_is_emulated && reuse_wanted && !proven)
   {
