@@ -496,7 +496,9 @@ public:
   {
     error_code ec;
     const bool result = is_exclusive(ec);
-    detail::throw_if(ec, "is_exclusive");
+    if (ec)
+      detail::throw_for_socket(ec, "is_exclusive",
+          const_cast<basic_secure_acceptor&>(*this).native_handle());
     return result;
   }
 

@@ -350,7 +350,7 @@ inline bool is_exclusive_on_both_families(native_socket s, bool proven, bool gua
 }
 
 /// Throws for `ec`, naming the step and, for a port shared on either family,
-/// its holders.
+/// its holders; for holders_unknown, the cause.
 template <typename Endpoint>
 void throw_naming_holder(const error_code& ec, const char* step, const Endpoint& endpoint)
 {
@@ -370,6 +370,34 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
     find_owners(holders.sockets);
     for (const port_holder& h : holders.sockets)
       what += (&h == &holders.sockets.front() ? ": held by " : "; ") + describe(h);
+  }
+  else if (ec == error::holders_unknown)
+  {
+    const std::string cause = holders_unknown_cause(endpoint.protocol().protocol(),
+        endpoint.port());
+    if (!cause.empty())
+      what += ": " + cause;
+  }
+  throw system_error(ec, what);
+}
+
+/// Throws for `ec` about socket `s`, naming the step and, for
+/// holders_unknown, the cause.
+inline void throw_for_socket(const error_code& ec, const char* step, native_socket s)
+{
+  if (!ec)
+    return;
+  std::string what = step;
+  if (ec == error::holders_unknown)
+  {
+    unsigned short port = 0;
+    bound_address(s, port);
+    error_code type_ec;
+    const int type = socket_type(s, type_ec);
+    const std::string cause = port == 0 || type_ec ? std::string()
+        : holders_unknown_cause(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port);
+    if (!cause.empty())
+      what += ": " + cause;
   }
   throw system_error(ec, what);
 }

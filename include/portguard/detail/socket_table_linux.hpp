@@ -12,6 +12,7 @@
 #define PORTGUARD_DETAIL_SOCKET_TABLE_LINUX_HPP
 
 #include <portguard/detail/config.hpp>
+#include <portguard/detail/fault_seam.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_rules.hpp>
 #include <portguard/port_holder.hpp>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -274,38 +276,88 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
   }
 }
 
-/// Whether this kernel lists TCP sockets that are bound but not listening
-/// (Linux 6.8 and later, or a kernel with that change backported). Asked of
-/// the kernel once per process with a socket of our own, not guessed from
-/// the version number.
-inline bool table_lists_bound_sockets() noexcept
+/// Where a table that does not list bound TCP sockets can be had.
+constexpr const char* bound_listing_hint = " (Linux 6.8 and later do)";
+
+/// What asking the kernel whether it lists bound sockets found.
+enum class bound_listing
 {
-  static const bool answer = [] {
-    const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-      return false;
-    sockaddr_in address;
+  unknown,  ///< The check failed (`cause`): ask again.
+  listed,
+  unlisted
+};
+
+/// Asks the kernel with a TCP socket of our own, bound and not listening,
+/// whether a dump lists it.
+inline bound_listing check_bound_listing(error_code& cause) noexcept
+{
+  if (fault_seam_fails_bound_listing_check())
+  {
+    cause = error_code(EMFILE, net::error::get_system_category());
+    return bound_listing::unknown;
+  }
+  const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0)
+  {
+    cause = last_socket_error();
+    return bound_listing::unknown;
+  }
+  sockaddr_in address;
     std::memset(&address, 0, sizeof(address));
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof(address);
-    bool listed = false;
-    if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0
-        && ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0)
+  socklen_t size = sizeof(address);
+  bound_listing answer = bound_listing::unknown;
+  struct stat self;
+  if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0
+      || ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0
+      || ::fstat(s, &self) != 0)
+    cause = last_socket_error();
+  else
+  {
+    std::vector<port_holder> found;
+    diag_dump(AF_INET, IPPROTO_TCP, 1u << tcp_state_bound_inactive,
+        ntohs(address.sin_port), found, cause);
+    if (!cause)
     {
-      struct stat self;
-      std::vector<port_holder> found;
-      error_code ec;
-      diag_dump(AF_INET, IPPROTO_TCP, 1u << tcp_state_bound_inactive,
-          ntohs(address.sin_port), found, ec);
-      if (!ec && ::fstat(s, &self) == 0)
-        for (const port_holder& h : found)
-          listed = listed || h.inode == self.st_ino;
+      answer = bound_listing::unlisted;
+      for (const port_holder& h : found)
+        if (h.inode == self.st_ino)
+          answer = bound_listing::listed;
     }
-    ::close(s);
-    return listed;
-  }();
+  }
+  ::close(s);
   return answer;
+}
+
+/// Whether this kernel lists TCP sockets that are bound but not listening
+/// (Linux 6.8 and later, or a kernel with that change backported), asked
+/// of the kernel, not guessed from the version number. A definitive answer
+/// is kept for the process; a check that failed (EMFILE, say) is made again
+/// on the next call, once per call, and `cause` says why.
+inline bool table_lists_bound_sockets(error_code& cause) noexcept
+{
+  static std::atomic<bound_listing> known{bound_listing::unknown};
+  static std::atomic<unsigned> known_epoch{0};
+  cause.clear();
+  const unsigned epoch = bound_listing_epoch_now();
+  bound_listing answer = known_epoch.load() == epoch ? known.load() : bound_listing::unknown;
+  if (answer == bound_listing::unknown)
+  {
+    answer = check_bound_listing(cause);
+    if (answer != bound_listing::unknown)
+    {
+      known.store(answer);
+      known_epoch.store(epoch);
+    }
+  }
+  return answer == bound_listing::listed;
+}
+
+inline bool table_lists_bound_sockets() noexcept
+{
+  error_code ignored;
+  return table_lists_bound_sockets(ignored);
 }
 
 /// Every socket holding `port` (0: every port) of `protocol`, both
