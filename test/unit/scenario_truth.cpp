@@ -465,6 +465,17 @@ BOOST_DATA_TEST_CASE(proof_ends_when_the_listener_leaves_listen,
       BOOST_TEST(what.find("uid 65534") != std::string::npos, what);
   }
   BOOST_TEST(!secure.is_open(), "nothing stays open");
+
+  // best_effort listens again beside it, and no longer claims exclusive.
+  portguard::secure_acceptor lenient(ctx, loopback, true, exclusivity::best_effort);
+  stop_listening(lenient);
+  beside.port = lenient.local_endpoint().port();
+  squatter beside_lenient(beside, who);
+  BOOST_TEST_REQUIRE(beside_lenient.holds(), beside_lenient.result());
+  lenient.listen(net::socket_base::max_listen_connections, ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(!lenient.is_exclusive(ec), "listening again proves nothing");
+  BOOST_TEST(!ec, ec.message());
 }
 
 // -- The bind/listen window ------------------------------------------------------------
