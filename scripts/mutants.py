@@ -159,6 +159,26 @@ MUTANTS = [
   const bool exclusive = options_are_as_exclusive_as_possible(s, ec);""", 1)],
         [("scenario_adoption", None)],
         ["check_adoptable"]),
+    Mutant(
+        "stale_proof_trusted", "portguard/detail/exclusive_ops.hpp",
+        "proof_holds() trusts a bind's proof after the socket left LISTEN with "
+        "SO_REUSEADDR on",
+        [("""  return reuse_address_is_emulated || is_listening(s) || !reuse_address_is_set(s);""",
+          """  return true; // mutant
+  return reuse_address_is_emulated || is_listening(s) || !reuse_address_is_set(s);""", 1)],
+        [("scenario_truth", None)],
+        ["proof_holds"]),
+    Mutant(
+        "failed_table_check_cached", "portguard/detail/socket_table_linux.hpp",
+        "table_lists_bound_sockets() keeps a failed check as 'not listed' for "
+        "the life of the process",
+        [("""    if (answer != bound_listing::unknown)
+    {
+      known.store(answer);""", """    if (true) // mutant
+    {
+      known.store(answer == bound_listing::unknown ? bound_listing::unlisted : answer);""", 1)],
+        [("holders", None)],
+        ["table_lists_bound_sockets"]),
 ]
 
 # The Windows branch of set_exclusive(): a mingw-w64 build (build/windows)

@@ -50,7 +50,7 @@ enum class error
 
   /// The operating system's socket table could not show who holds the port
   /// (netlink refused, or a kernel that does not list bound sockets), and
-  /// exclusivity::required needs to know.
+  /// exclusivity::required needs to know. The throwing forms name the cause.
   holders_unknown,
 
   /// The same port on the other address family (`[::]` or `[::1]` beside an
@@ -103,8 +103,8 @@ public:
       return "another socket already holds this port; stop it (portguard::holders_of "
              "names it) or use exclusivity::best_effort";
     case error::holders_unknown:
-      return "the OS socket table cannot show who holds the port; use Linux 6.8+ with "
-             "sock_diag, or exclusivity::best_effort";
+      return "the OS socket table cannot show who holds the port; use "
+             "exclusivity::best_effort";
     case error::other_family_held:
       return "another socket holds this port on the other address family; stop it, or "
              "use other_family::leave_open";

@@ -51,8 +51,8 @@ PORTGUARD_NAMESPACE_BEGIN
  * @param ec Set to indicate what error occurred, if any: `bad_descriptor`
  * for a closed socket; portguard::error::holders_unknown when the options
  * are right but the socket table cannot show every holder (Linux before
- * 6.8 does not list bound TCP sockets; netlink refused in a sandbox). The
- * result is false on error.
+ * 6.8 does not list bound TCP sockets; netlink refused in a sandbox; the
+ * throwing form names which). The result is false on error.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_inspectable_v<Socket>, bool>
@@ -72,7 +72,8 @@ is_exclusive(Socket& socket, error_code& ec)
 /// Whether a live socket holds its port alone and no rival could join it
 /// (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "is_exclusive".
+ * @throws system_error Thrown on failure, naming "is_exclusive" and, for
+ * portguard::error::holders_unknown, the cause.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_inspectable_v<Socket>, bool>
@@ -80,7 +81,8 @@ is_exclusive(Socket& socket)
 {
   error_code ec;
   const bool result = portguard::is_exclusive(socket, ec);
-  detail::throw_if(ec, "is_exclusive");
+  if (ec)
+    detail::throw_for_socket(ec, "is_exclusive", socket.native_handle());
   return result;
 }
 

@@ -376,9 +376,10 @@ public:
   void listen(int backlog = net::socket_base::max_listen_connections)
   {
     error_code ec;
+    const endpoint_type endpoint = local_endpoint_or_none(); // closed on failure
     listen(backlog, ec);
     if (ec)
-      detail::throw_naming_holder(ec, "listen", local_endpoint_or_none());
+      detail::throw_naming_holder(ec, "listen", endpoint);
   }
 
   /// Starts listening, checking who else holds the port where the bind
@@ -495,7 +496,9 @@ public:
   {
     error_code ec;
     const bool result = is_exclusive(ec);
-    detail::throw_if(ec, "is_exclusive");
+    if (ec)
+      detail::throw_for_socket(ec, "is_exclusive",
+          const_cast<basic_secure_acceptor&>(*this).native_handle());
     return result;
   }
 
@@ -504,8 +507,9 @@ public:
   /**
    * Once a bind or listen of this acceptor proved it alone, only the
    * listeners on its port are looked up (a cheap read of the socket table
-   * that catches a SO_REUSEPORT group joined behind its back); otherwise
-   * as portguard::is_exclusive().
+   * that catches a SO_REUSEPORT group joined behind its back), for as long
+   * as the proof holds: an acceptor that left LISTEN (shutdown) with
+   * SO_REUSEADDR on is judged as by portguard::is_exclusive().
    */
   bool is_exclusive(error_code& ec) const
   {
@@ -516,7 +520,7 @@ public:
       return false;
     }
     return detail::is_exclusive_on_both_families(self.native_handle(),
-        state_.bound.proven_alone, state_.guard.is_open(), ec);
+        detail::proof_holds(self.native_handle(), state_), state_.guard.is_open(), ec);
   }
 
 private:

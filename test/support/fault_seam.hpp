@@ -51,6 +51,21 @@ public:
     return *this;
   }
 
+  /// The next `n` checks "does the socket table list bound sockets" fail
+  /// with EMFILE; the answer cached so far is forgotten first.
+  fault_seam& fail_bound_listing_checks(int n)
+  {
+    portguard::detail::failed_bound_listing_checks() = n;
+    ++portguard::detail::bound_listing_epoch();
+    return *this;
+  }
+
+  /// How many of those failures are still to come.
+  int bound_listing_failures_left() const
+  {
+    return portguard::detail::failed_bound_listing_checks();
+  }
+
   /// `hook` runs between a portguard bind and the listen that follows it.
   fault_seam& between_bind_and_listen(std::function<void()> hook)
   {
@@ -63,6 +78,7 @@ private:
   {
     portguard::detail::refused_exclusive_attempts() = 0;
     portguard::detail::injected_table_fault() = portguard::detail::table_fault_kind::none;
+    portguard::detail::failed_bound_listing_checks() = 0;
     portguard::detail::between_bind_and_listen_hook() = nullptr;
   }
 };

@@ -16,6 +16,8 @@
 #include <portguard/error.hpp>
 #include <portguard/is_exclusive.hpp>
 #include <portguard/port_holder.hpp>
+#include <portguard/secure_acceptor.hpp>
+#include <portguard/exclusive_bind.hpp>
 
 #include "support/fault_seam.hpp"
 #include "support/net.hpp"
@@ -231,6 +233,98 @@ BOOST_AUTO_TEST_CASE(partial_table_says_what_it_cannot_see,
   const portguard::port_holders holders = portguard::holders_of(plain.local_endpoint());
   BOOST_TEST(!holders.complete);
   BOOST_TEST(holders.sockets.size() == 1u, "what it can see, it lists");
+}
+
+/// Whether `what` holds `part`.
+bool mentions(const std::string& what, const std::string& part)
+{
+  return what.find(part) != std::string::npos;
+}
+
+/// The text the throwing is_exclusive() gives for `socket` (empty: no throw).
+template <typename Socket>
+std::string is_exclusive_refusal(Socket& socket)
+{
+  try
+  {
+    portguard::is_exclusive(socket);
+  }
+  catch (const pg::system_error& e)
+  {
+    BOOST_TEST((e.code() == pg::error::holders_unknown), e.code().message());
+    return e.what();
+  }
+  return {};
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_check_of_the_table_is_made_again,
+    *skip_unless(pg_test::linux_only_reason))
+{
+  net::io_context ctx;
+  pg_test::fault_seam seam;
+  pg::secure_acceptor secure(ctx, {loopback, 0}); // the free function reads the whole table
+  error_code ec;
+  BOOST_TEST_REQUIRE(pg::is_exclusive(secure, ec), "this kernel lists bound sockets: " << ec.message());
+
+  // Checks fail (out of descriptors): the call cannot know, and the
+  // throwing form (which asks once more for the cause) names it...
+  seam.fail_bound_listing_checks(3);
+  BOOST_TEST(!pg::is_exclusive(secure, ec));
+  BOOST_TEST((ec == pg::error::holders_unknown), ec.message());
+  BOOST_TEST(!mentions(ec.message(), "6.8"), ec.message());
+  const std::string what = is_exclusive_refusal(secure);
+  BOOST_TEST(mentions(what, error_code(EMFILE, net::error::get_system_category()).message()), what);
+  BOOST_TEST(!mentions(what, "6.8"), what);
+  BOOST_TEST(seam.bound_listing_failures_left() == 0, "one check per question");
+
+  // ...and the next call checks again and knows.
+  BOOST_TEST(pg::is_exclusive(secure, ec), ec.message());
+  BOOST_TEST(!ec, ec.message());
+  BOOST_TEST(pg::holders_of(secure.local_endpoint()).complete);
+
+  // The control: a failure that lasts keeps failing, one check per call.
+  seam.fail_bound_listing_checks(3);
+  for (int left = 2; left >= 0; --left)
+  {
+    BOOST_TEST(!pg::is_exclusive(secure, ec));
+    BOOST_TEST((ec == pg::error::holders_unknown), ec.message());
+    BOOST_TEST(seam.bound_listing_failures_left() == left);
+  }
+  BOOST_TEST(pg::is_exclusive(secure, ec), ec.message());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_holders_name_their_cause,
+    *skip_unless(pg_test::linux_only_reason))
+{
+  net::io_context ctx;
+  pg_test::fault_seam seam;
+  udp::socket datagram(ctx, udp::v4());
+  pg::exclusive_bind(datagram, {loopback, 0});
+  pg::secure_acceptor stream(ctx, {loopback, 0});
+  error_code ec;
+
+  // The control: as the OS answers, both are alone.
+  BOOST_TEST(pg::is_exclusive(datagram, ec), ec.message());
+  BOOST_TEST(pg::is_exclusive(stream, ec), ec.message());
+
+  // Netlink refused: fails closed, naming the refusal, not the kernel.
+  seam.table(pg::detail::table_fault_kind::unreadable);
+  BOOST_TEST(!pg::is_exclusive(datagram, ec));
+  BOOST_TEST((ec == pg::error::holders_unknown), ec.message());
+  BOOST_TEST(!mentions(ec.message(), "6.8"), ec.message());
+  for (const std::string& what : {is_exclusive_refusal(datagram), is_exclusive_refusal(stream)})
+  {
+    BOOST_TEST(mentions(what, "cannot be read: "
+        + error_code(net::error::access_denied).message()), what);
+    BOOST_TEST(!mentions(what, "6.8"), what);
+  }
+
+  // A kernel that does not list bound sockets: the kernel is the cause,
+  // for TCP only (the UDP table is complete on every kernel).
+  seam.table(pg::detail::table_fault_kind::partial);
+  BOOST_TEST(pg::is_exclusive(datagram, ec), ec.message());
+  const std::string what = is_exclusive_refusal(stream);
+  BOOST_TEST(mentions(what, "bound but not listening (Linux 6.8 and later do)"), what);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -17,6 +17,10 @@
 // - flags cleared after a sharer joined (UDP SO_REUSEADDR, TCP SO_REUSEPORT
 //   group): the kernel's own tables (/proc/net) show two sockets while the
 //   flags look exclusive; is_exclusive() and adoption say so;
+// - a proof that went stale: a listener taken out of LISTEN (shutdown
+//   SHUT_RD) keeps its port with SO_REUSEADDR on, a squatter binds beside
+//   it; plain Asio listens again beside the squatter (the control), a
+//   secure acceptor refuses and is_exclusive() says false;
 // - no false alarm: TIME_WAIT entries of a previous run, the acceptor's own
 //   connections;
 // - the table unreadable (fault seam): required fails closed only where a
@@ -51,6 +55,7 @@
 #include <vector>
 
 #if !defined(_WIN32)
+#  include <sys/socket.h>
 #  include <unistd.h>
 #endif
 
@@ -378,6 +383,99 @@ BOOST_AUTO_TEST_CASE(refusal_names_the_holder, *skip_unless(linux_reason))
       portguard::holders_of(tcp::endpoint(net::ip::address_v4::loopback(), port));
   BOOST_TEST(holders.complete);
   BOOST_TEST(holders.sockets.size() == 1u, "holders_of names the squatter to callers");
+}
+
+// -- A proof that went stale ---------------------------------------------------------
+
+/// The squatters of the stale-proof case, in the order of its samples.
+const identity stale_proof_squatters[] = {identity::same_process, identity::other_user};
+
+/// Takes a listener out of LISTEN (shutdown SHUT_RD); it keeps its port.
+void stop_listening(tcp::acceptor& acceptor)
+{
+#if defined(_WIN32)
+  (void)acceptor;
+#else
+  BOOST_TEST_REQUIRE(::shutdown(acceptor.native_handle(), SHUT_RD) == 0);
+#endif
+}
+
+BOOST_TEST_DECORATOR(*skip_sample_unless([](std::size_t i) {
+  return linux_and_identity_reason(stale_proof_squatters[i]);
+}))
+BOOST_DATA_TEST_CASE(proof_ends_when_the_listener_leaves_listen,
+    bdata::make(stale_proof_squatters), who)
+{
+  net::io_context ctx;
+  const tcp::endpoint loopback(net::ip::address_v4::loopback(), 0);
+  rival beside{transport::tcp, rival_options::reuse_address, loopback.address(), 0};
+
+  // The control: plain Asio lets the squatter bind beside it and listens
+  // again without a word.
+  {
+    tcp::acceptor control(ctx, loopback, true);
+    stop_listening(control);
+    beside.port = control.local_endpoint().port();
+    squatter squat(beside, who);
+    BOOST_TEST_REQUIRE(squat.result().kind != outcome::skipped, squat.result().note);
+    BOOST_TEST_REQUIRE(squat.holds(), "control: the squatter binds beside plain Asio: " << squat.result());
+    error_code ec;
+    control.listen(net::socket_base::max_listen_connections, ec);
+    BOOST_TEST(!ec, "control: plain Asio listens again beside the squatter: " << ec.message());
+  }
+
+  // No false alarm: out of LISTEN with SO_REUSEADDR on anyone may join
+  // (false), but nobody did, so listening again is fine.
+  {
+    portguard::secure_acceptor alone(ctx, loopback, true);
+    stop_listening(alone);
+    error_code ec;
+    BOOST_TEST(!alone.is_exclusive(ec), "open to anyone with SO_REUSEADDR");
+    BOOST_TEST(!ec, ec.message());
+    alone.listen(net::socket_base::max_listen_connections, ec);
+    BOOST_TEST(!ec, ec.message());
+    BOOST_TEST(alone.is_exclusive());
+  }
+
+  portguard::secure_acceptor secure(ctx, loopback, true);
+  BOOST_TEST_REQUIRE(secure.is_exclusive());
+  const unsigned short port = secure.local_endpoint().port();
+  stop_listening(secure);
+  beside.port = port;
+  squatter squat(beside, who);
+  BOOST_TEST_REQUIRE(squat.holds(), "the squatter binds beside it: " << squat.result());
+  error_code ec;
+  BOOST_TEST(!secure.is_exclusive(ec), "the proof ended with LISTEN");
+  BOOST_TEST(!ec, ec.message());
+  BOOST_TEST(!portguard::is_exclusive(secure));
+  BOOST_TEST(portguard::other_holders(secure).sockets.size() == 1u);
+  try
+  {
+    secure.listen();
+    BOOST_ERROR("listen went on beside the squatter");
+  }
+  catch (const portguard::system_error& e)
+  {
+    const std::string what = e.what();
+    BOOST_TEST((e.code() == portguard::error::port_shared), e.code().message());
+    BOOST_TEST(what.find("held by ") != std::string::npos, what);
+    BOOST_TEST(what.find("127.0.0.1:" + std::to_string(port) + " bound, not listening")
+        != std::string::npos, what);
+    if (who == identity::other_user)
+      BOOST_TEST(what.find("uid 65534") != std::string::npos, what);
+  }
+  BOOST_TEST(!secure.is_open(), "nothing stays open");
+
+  // best_effort listens again beside it, and no longer claims exclusive.
+  portguard::secure_acceptor lenient(ctx, loopback, true, exclusivity::best_effort);
+  stop_listening(lenient);
+  beside.port = lenient.local_endpoint().port();
+  squatter beside_lenient(beside, who);
+  BOOST_TEST_REQUIRE(beside_lenient.holds(), beside_lenient.result());
+  lenient.listen(net::socket_base::max_listen_connections, ec);
+  BOOST_TEST_REQUIRE(!ec, ec.message());
+  BOOST_TEST(!lenient.is_exclusive(ec), "listening again proves nothing");
+  BOOST_TEST(!ec, ec.message());
 }
 
 // -- The bind/listen window ------------------------------------------------------------

@@ -98,6 +98,17 @@ struct exclusive_state
   guard_socket<Protocol> guard;   // the port on the other address family
 };
 
+/// Whether what the last bind or listen proved still holds: it covered a
+/// socket that listens or keeps SO_REUSEADDR off. One that has left LISTEN
+/// (shutdown) with SO_REUSEADDR on let others bind beside it since.
+template <typename Protocol>
+bool proof_holds(native_socket s, const exclusive_state<Protocol>& state) noexcept
+{
+  if (!state.bound.proven_alone)
+    return false;
+  return reuse_address_is_emulated || is_listening(s) || !reuse_address_is_set(s);
+}
+
 /// listen_follows: the caller listens at once, and the table read a bind
 /// beside TIME_WAIT needs is left to the listen (one walk instead of two).
 enum class bind_mode
@@ -215,7 +226,7 @@ void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
 }
 
 /// Listens on a socket bound by bind_exclusive() (or adopted). POSIX: with a
-/// proof the listen runs without SO_REUSEADDR (it too is refused if anyone
+/// proof that still holds (proof_holds()) the listen runs without SO_REUSEADDR (it too is refused if anyone
 /// overlaps) and the caller's SO_REUSEADDR is set after; without one it is
 /// set first and the table read after. Windows: the bind's proof stands.
 template <typename Socket, typename Protocol>
@@ -224,7 +235,7 @@ void listen_exclusive(Socket& socket, exclusive_state<Protocol>& state, int back
 {
   const native_socket s = socket.native_handle();
   const bool reuse_wanted = state.reuse_address;
-  const bool proven = state.bound.proven_alone && !state.bound.listen_needs_reuse;
+  const bool proven = proof_holds(s, state) && !state.bound.listen_needs_reuse;
   state.listening = false;
   if (!reuse_address_is_emulated && reuse_wanted && !proven)
   {
@@ -339,7 +350,7 @@ inline bool is_exclusive_on_both_families(native_socket s, bool proven, bool gua
 }
 
 /// Throws for `ec`, naming the step and, for a port shared on either family,
-/// its holders.
+/// its holders; for holders_unknown, the cause.
 template <typename Endpoint>
 void throw_naming_holder(const error_code& ec, const char* step, const Endpoint& endpoint)
 {
@@ -359,6 +370,34 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
     find_owners(holders.sockets);
     for (const port_holder& h : holders.sockets)
       what += (&h == &holders.sockets.front() ? ": held by " : "; ") + describe(h);
+  }
+  else if (ec == error::holders_unknown)
+  {
+    const std::string cause = holders_unknown_cause(endpoint.protocol().protocol(),
+        endpoint.port());
+    if (!cause.empty())
+      what += ": " + cause;
+  }
+  throw system_error(ec, what);
+}
+
+/// Throws for `ec` about socket `s`, naming the step and, for
+/// holders_unknown, the cause.
+inline void throw_for_socket(const error_code& ec, const char* step, native_socket s)
+{
+  if (!ec)
+    return;
+  std::string what = step;
+  if (ec == error::holders_unknown)
+  {
+    unsigned short port = 0;
+    bound_address(s, port);
+    error_code type_ec;
+    const int type = socket_type(s, type_ec);
+    const std::string cause = port == 0 || type_ec ? std::string()
+        : holders_unknown_cause(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port);
+    if (!cause.empty())
+      what += ": " + cause;
   }
   throw system_error(ec, what);
 }

@@ -9,6 +9,8 @@
 //   operating system had refused it;
 // - make the socket table unreadable (a sandbox that refuses netlink) or
 //   partial (a kernel that does not list bound, not listening sockets);
+// - make the next N checks "does the table list bound sockets" fail as if
+//   the process were out of descriptors, the cached answer forgotten;
 // - run a callback between a portguard bind and the listen that follows it
 //   (to put a rival in that window).
 // Without the macro every seam compiles to a constant and costs nothing.
@@ -30,7 +32,7 @@ namespace detail {
 enum class table_fault_kind
 {
   none,       ///< Read as the operating system answers.
-  unreadable, ///< Every read fails (no_permission).
+  unreadable, ///< Every read fails (access_denied: EACCES).
   partial     ///< TCP sockets bound but not listening are not listed.
 };
 
@@ -64,6 +66,36 @@ inline table_fault_kind table_fault() noexcept
   return injected_table_fault().load();
 }
 
+/// How many of the next checks "does the table list bound sockets" must
+/// fail with EMFILE.
+inline std::atomic<int>& failed_bound_listing_checks() noexcept
+{
+  static std::atomic<int> count{0};
+  return count;
+}
+
+/// Raised to forget the cached answer of that check.
+inline std::atomic<unsigned>& bound_listing_epoch() noexcept
+{
+  static std::atomic<unsigned> epoch{0};
+  return epoch;
+}
+
+inline bool fault_seam_fails_bound_listing_check() noexcept
+{
+  auto& count = failed_bound_listing_checks();
+  int n = count.load();
+  while (n > 0)
+    if (count.compare_exchange_weak(n, n - 1))
+      return true;
+  return false;
+}
+
+inline unsigned bound_listing_epoch_now() noexcept
+{
+  return bound_listing_epoch().load();
+}
+
 /// Called by the endpoint constructor and bind_with_retry between their
 /// bind and their listen, when set.
 inline std::function<void()>& between_bind_and_listen_hook()
@@ -80,6 +112,8 @@ inline void between_bind_and_listen()
 #else
 constexpr bool fault_seam_refuses() noexcept { return false; }
 constexpr table_fault_kind table_fault() noexcept { return table_fault_kind::none; }
+constexpr bool fault_seam_fails_bound_listing_check() noexcept { return false; }
+constexpr unsigned bound_listing_epoch_now() noexcept { return 0; }
 inline void between_bind_and_listen() noexcept {}
 #endif
 

@@ -61,7 +61,7 @@ inline void read_holders(int protocol, unsigned short port, holder_scope scope,
   case table_fault_kind::unreadable:
     out.sockets.clear();
     out.complete = false;
-    ec = net::error::no_permission;
+    ec = net::error::access_denied;
     return;
   case table_fault_kind::partial:
     read_table(protocol, port, holder_scope::listeners, out, ec);
@@ -71,6 +71,27 @@ inline void read_holders(int protocol, unsigned short port, holder_scope scope,
     break;
   }
   read_table(protocol, port, scope, out, ec);
+}
+
+/// Why a lookup of `protocol` on `port` cannot show every holder, for an
+/// exception's text: the error that stopped the read, a failed check of
+/// the table, or a table without bound TCP sockets. Empty if it can now.
+inline std::string holders_unknown_cause(int protocol, unsigned short port)
+{
+  port_holders holders;
+  error_code ec;
+  read_holders(protocol, port, holder_scope::listeners, holders, ec);
+  if (ec)
+    return "the socket table cannot be read: " + ec.message();
+  if (protocol == IPPROTO_UDP)
+    return std::string(); // complete whenever it can be read
+  error_code cause;
+  if (table_fault() != table_fault_kind::partial && table_lists_bound_sockets(cause))
+    return std::string();
+  if (cause)
+    return "the socket table could not be checked: " + cause.message();
+  return std::string("the socket table does not list TCP sockets bound but not listening")
+      + bound_listing_hint;
 }
 
 /// Whether two sockets bound to the same port on these addresses overlap:

@@ -12,6 +12,7 @@
 #define PORTGUARD_DETAIL_SOCKET_TABLE_LINUX_HPP
 
 #include <portguard/detail/config.hpp>
+#include <portguard/detail/fault_seam.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_rules.hpp>
 #include <portguard/port_holder.hpp>
@@ -27,6 +28,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -49,6 +51,20 @@ constexpr std::uint32_t tcp_state_close = 7;
 constexpr std::uint32_t tcp_state_time_wait = 6;
 constexpr std::uint32_t tcp_state_listen = 10;
 constexpr std::uint32_t tcp_state_bound_inactive = 13;
+
+// The netlink and rtattr macros cast the old way; users build with
+// -Wold-style-cast and -Wsign-conversion, so these stand in for them.
+constexpr std::size_t netlink_header_length = NLMSG_ALIGN(sizeof(nlmsghdr));
+constexpr std::size_t netlink_length(std::size_t payload) noexcept
+{
+  return payload + netlink_header_length;
+}
+
+/// NLMSG_DATA.
+inline const void* netlink_payload(const nlmsghdr* h) noexcept
+{
+  return reinterpret_cast<const char*>(h) + netlink_header_length;
+}
 
 /// A netlink socket that closes itself.
 class netlink_socket
@@ -87,7 +103,7 @@ struct diag_request
   rtattr filter;
   inet_diag_bc_op ops[4];
 };
-static_assert(offsetof(diag_request, filter) == NLMSG_LENGTH(sizeof(inet_diag_req_v2)),
+static_assert(offsetof(diag_request, filter) == netlink_length(sizeof(inet_diag_req_v2)),
     "the bytecode attribute follows the request without padding");
 
 /// The older TCPDIAG_GETSOCK request: the kernel answers it for both
@@ -100,7 +116,7 @@ struct diag_request_both_families
   rtattr filter;
   inet_diag_bc_op ops[4];
 };
-static_assert(offsetof(diag_request_both_families, filter) == NLMSG_LENGTH(sizeof(inet_diag_req)),
+static_assert(offsetof(diag_request_both_families, filter) == netlink_length(sizeof(inet_diag_req)),
     "the bytecode attribute follows the request without padding");
 
 /// Fills a request's port filter (none for port 0) and length.
@@ -118,7 +134,7 @@ void set_port_filter(Request& request, unsigned short port)
     request.ops[3] = {0, 0, port};
   }
   else
-    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(request.body));
+    request.header.nlmsg_len = static_cast<std::uint32_t>(netlink_length(sizeof(request.body)));
 }
 
 inline net::ip::address diag_address(int family, const std::uint32_t (&words)[4])
@@ -221,14 +237,14 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
       }
       if (h->nlmsg_type == NLMSG_ERROR)
       {
-        const auto* failure = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+        const auto* failure = static_cast<const nlmsgerr*>(netlink_payload(h));
         ec = error_code(failure->error < 0 ? -failure->error : EIO,
             net::error::get_system_category());
         return;
       }
       if (h->nlmsg_type != reply_type)
         continue;
-      const auto* message = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
+      const auto* message = static_cast<const inet_diag_msg*>(netlink_payload(h));
       port_holder holder;
       holder.address = diag_address(message->idiag_family, message->id.idiag_src);
       holder.port = ntohs(message->id.idiag_sport);
@@ -240,49 +256,108 @@ inline void diag_dump(int family, int protocol, std::uint32_t states,
         holder.state = holder_state::listening;
       else
         holder.state = holder_state::bound;
-      int attributes = static_cast<int>(h->nlmsg_len)
-          - static_cast<int>(NLMSG_LENGTH(sizeof(*message)));
-      for (auto* a = reinterpret_cast<const rtattr*>(message + 1); RTA_OK(a, attributes);
-           a = RTA_NEXT(a, attributes))
-        if (a->rta_type == INET_DIAG_SKV6ONLY)
-          holder.v6_only = *static_cast<const std::uint8_t*>(RTA_DATA(a)) != 0;
+      // The attributes after the message (RTA_OK / RTA_NEXT / RTA_DATA).
+      const std::size_t head = netlink_length(sizeof(*message));
+      std::size_t attributes = h->nlmsg_len > head ? h->nlmsg_len - head : 0;
+      const char* at = reinterpret_cast<const char*>(message + 1);
+      while (attributes >= sizeof(rtattr))
+      {
+        const auto* a = reinterpret_cast<const rtattr*>(at);
+        if (a->rta_len < sizeof(rtattr) || a->rta_len > attributes)
+          break;
+        if (a->rta_type == INET_DIAG_SKV6ONLY && a->rta_len > RTA_LENGTH(0))
+          holder.v6_only = *(at + RTA_LENGTH(0)) != 0;
+        const std::size_t step = RTA_ALIGN(static_cast<std::size_t>(a->rta_len));
+        attributes = step < attributes ? attributes - step : 0;
+        at += step;
+      }
       out.push_back(std::move(holder));
     }
   }
 }
 
-/// Whether this kernel lists TCP sockets that are bound but not listening
-/// (Linux 6.8 and later, or a kernel with that change backported). Asked of
-/// the kernel once per process with a socket of our own, not guessed from
-/// the version number.
-inline bool table_lists_bound_sockets() noexcept
+/// Where a table that does not list bound TCP sockets can be had.
+constexpr const char* bound_listing_hint = " (Linux 6.8 and later do)";
+
+/// What asking the kernel whether it lists bound sockets found.
+enum class bound_listing
 {
-  static const bool answer = [] {
-    const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-      return false;
-    sockaddr_in address;
+  unknown,  ///< The check failed (`cause`): ask again.
+  listed,
+  unlisted
+};
+
+/// Asks the kernel with a TCP socket of our own, bound and not listening,
+/// whether a dump lists it.
+inline bound_listing check_bound_listing(error_code& cause) noexcept
+{
+  if (fault_seam_fails_bound_listing_check())
+  {
+    cause = error_code(EMFILE, net::error::get_system_category());
+    return bound_listing::unknown;
+  }
+  const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0)
+  {
+    cause = last_socket_error();
+    return bound_listing::unknown;
+  }
+  sockaddr_in address;
     std::memset(&address, 0, sizeof(address));
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof(address);
-    bool listed = false;
-    if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0
-        && ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) == 0)
+  socklen_t size = sizeof(address);
+  bound_listing answer = bound_listing::unknown;
+  struct stat self;
+  if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0
+      || ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size) != 0
+      || ::fstat(s, &self) != 0)
+    cause = last_socket_error();
+  else
+  {
+    std::vector<port_holder> found;
+    diag_dump(AF_INET, IPPROTO_TCP, 1u << tcp_state_bound_inactive,
+        ntohs(address.sin_port), found, cause);
+    if (!cause)
     {
-      struct stat self;
-      std::vector<port_holder> found;
-      error_code ec;
-      diag_dump(AF_INET, IPPROTO_TCP, 1u << tcp_state_bound_inactive,
-          ntohs(address.sin_port), found, ec);
-      if (!ec && ::fstat(s, &self) == 0)
-        for (const port_holder& h : found)
-          listed = listed || h.inode == self.st_ino;
+      answer = bound_listing::unlisted;
+      for (const port_holder& h : found)
+        if (h.inode == self.st_ino)
+          answer = bound_listing::listed;
     }
-    ::close(s);
-    return listed;
-  }();
+  }
+  ::close(s);
   return answer;
+}
+
+/// Whether this kernel lists TCP sockets that are bound but not listening
+/// (Linux 6.8 and later, or a kernel with that change backported), asked
+/// of the kernel, not guessed from the version number. A definitive answer
+/// is kept for the process; a check that failed (EMFILE, say) is made again
+/// on the next call, once per call, and `cause` says why.
+inline bool table_lists_bound_sockets(error_code& cause) noexcept
+{
+  static std::atomic<bound_listing> known{bound_listing::unknown};
+  static std::atomic<unsigned> known_epoch{0};
+  cause.clear();
+  const unsigned epoch = bound_listing_epoch_now();
+  bound_listing answer = known_epoch.load() == epoch ? known.load() : bound_listing::unknown;
+  if (answer == bound_listing::unknown)
+  {
+    answer = check_bound_listing(cause);
+    if (answer != bound_listing::unknown)
+    {
+      known.store(answer);
+      known_epoch.store(epoch);
+    }
+  }
+  return answer == bound_listing::listed;
+}
+
+inline bool table_lists_bound_sockets() noexcept
+{
+  error_code ignored;
+  return table_lists_bound_sockets(ignored);
 }
 
 /// Every socket holding `port` (0: every port) of `protocol`, both

@@ -30,6 +30,15 @@ inline void read_table(int, unsigned short, holder_scope, port_holders& out,
   ec = net::error::operation_not_supported;
 }
 
+/// Where a table that lists bound TCP sockets can be had (nowhere here).
+constexpr const char* bound_listing_hint = "";
+
+inline bool table_lists_bound_sockets(error_code& cause) noexcept
+{
+  cause.clear();
+  return false;
+}
+
 inline bool table_lists_bound_sockets() noexcept
 {
   return false;

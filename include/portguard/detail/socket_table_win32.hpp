@@ -170,6 +170,15 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
 }
 
 /// Whether this platform lists TCP sockets that are bound but not listening.
+/// Where a table that lists bound TCP sockets can be had (nowhere here).
+constexpr const char* bound_listing_hint = "";
+
+inline bool table_lists_bound_sockets(error_code& cause) noexcept
+{
+  cause.clear();
+  return false;
+}
+
 inline bool table_lists_bound_sockets() noexcept
 {
   return false;
