@@ -44,14 +44,19 @@ inline std::atomic<int>& refused_exclusive_attempts() noexcept
   return count;
 }
 
-inline bool fault_seam_refuses() noexcept
+/// Takes one from a countdown of injected faults: true while any were left.
+inline bool take_one_fault(std::atomic<int>& count) noexcept
 {
-  auto& count = refused_exclusive_attempts();
   int n = count.load();
   while (n > 0)
     if (count.compare_exchange_weak(n, n - 1))
       return true;
   return false;
+}
+
+inline bool fault_seam_refuses() noexcept
+{
+  return take_one_fault(refused_exclusive_attempts());
 }
 
 /// The fault the socket table shows now.
@@ -83,12 +88,7 @@ inline std::atomic<unsigned>& bound_listing_epoch() noexcept
 
 inline bool fault_seam_fails_bound_listing_check() noexcept
 {
-  auto& count = failed_bound_listing_checks();
-  int n = count.load();
-  while (n > 0)
-    if (count.compare_exchange_weak(n, n - 1))
-      return true;
-  return false;
+  return take_one_fault(failed_bound_listing_checks());
 }
 
 inline unsigned bound_listing_epoch_now() noexcept
