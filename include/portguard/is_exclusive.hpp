@@ -53,6 +53,9 @@ PORTGUARD_NAMESPACE_BEGIN
  * are right but the socket table cannot show every holder (Linux before
  * 6.8 does not list bound TCP sockets; netlink refused in a sandbox; the
  * throwing form names which). The result is false on error.
+ *
+ * @see portguard::why_not_exclusive() for why the answer is false: the
+ * reason, the option judged, the holders and the remedy.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_inspectable_v<Socket>, bool>
@@ -63,10 +66,8 @@ is_exclusive(Socket& socket, error_code& ec)
     ec = net::error::bad_descriptor;
     return false;
   }
-  bool guarded = false;
-  if constexpr (detail::is_secure_acceptor_v<Socket>)
-    guarded = socket.guards_other_family();
-  return detail::is_exclusive_on_both_families(socket.native_handle(), false, guarded, ec);
+  return detail::is_exclusive_on_both_families(socket.native_handle(), false,
+      detail::guards_other_family_of(socket), ec);
 }
 
 /// Whether a live socket holds its port alone and no rival could join it
