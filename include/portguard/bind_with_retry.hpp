@@ -238,6 +238,10 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
   detail::throw_naming_holder(ec, "bind_with_retry", endpoint);
 }
 
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(bind_with_retry)
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(listen_with_retry)
+
 PORTGUARD_NAMESPACE_END
 
 #endif // PORTGUARD_BIND_WITH_RETRY_HPP

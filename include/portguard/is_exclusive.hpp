@@ -87,6 +87,9 @@ is_exclusive(Socket& socket)
   return result;
 }
 
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(is_exclusive)
+
 PORTGUARD_NAMESPACE_END
 
 #endif // PORTGUARD_IS_EXCLUSIVE_HPP

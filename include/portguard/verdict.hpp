@@ -119,6 +119,9 @@ why_not_exclusive(Socket& socket)
   return v;
 }
 
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(why_not_exclusive)
+
 PORTGUARD_NAMESPACE_END
 
 #endif // PORTGUARD_VERDICT_HPP
