@@ -25,11 +25,16 @@ find_package(fmt CONFIG QUIET)
 if(fmt_FOUND)
   find_package(restinio CONFIG QUIET)
 endif()
-if(restinio_FOUND AND TARGET restinio::restinio)
-  set(PORTGUARD_HAVE_RESTINIO ON)
-else()
+if(NOT restinio_FOUND OR NOT TARGET restinio::restinio)
   message(STATUS "portguard: RESTinio parts skipped: RESTinio not found "
     "(Debian: librestinio-dev, which brings libfmt-dev and libhttp-parser-dev)")
+elseif(CMAKE_CXX_FLAGS MATCHES "(^| )-DASIO_NO_DEPRECATED")
+  # RESTinio 0.6 calls asio::buffer_cast, socket_base::max_connections and
+  # address::from_string.
+  message(STATUS "portguard: RESTinio parts skipped: RESTinio 0.6 needs standalone "
+    "Asio's deprecated names, and ASIO_NO_DEPRECATED is defined")
+else()
+  set(PORTGUARD_HAVE_RESTINIO ON)
 endif()
 
 find_package(websocketpp CONFIG QUIET)
@@ -37,7 +42,7 @@ find_package(Threads QUIET)
 if(NOT websocketpp_FOUND OR NOT TARGET websocketpp::websocketpp OR NOT Threads_FOUND)
   message(STATUS "portguard: websocketpp parts skipped: websocketpp not found "
     "(Debian: libwebsocketpp-dev)")
-elseif(CMAKE_CXX_FLAGS MATCHES "BOOST_ASIO_NO_DEPRECATED")
+elseif(CMAKE_CXX_FLAGS MATCHES "(^| )-DBOOST_ASIO_NO_DEPRECATED")
   # websocketpp 0.8 is written against io_service and io_service::work.
   message(STATUS "portguard: websocketpp parts skipped: websocketpp 0.8 needs Asio's "
     "deprecated io_service, and BOOST_ASIO_NO_DEPRECATED is defined")
