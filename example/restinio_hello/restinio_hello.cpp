@@ -34,7 +34,24 @@
 #include <exception>
 #include <iostream>
 #include <string>
-#include <unistd.h>
+#if defined(_WIN32)
+#  include <process.h>
+#else
+#  include <unistd.h>
+#endif
+
+namespace {
+
+long process_id()
+{
+#if defined(_WIN32)
+  return _getpid();
+#else
+  return ::getpid();
+#endif
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -44,7 +61,7 @@ int main(int argc, char* argv[])
     return 2;
   }
   const bool plain = argc > 3 && std::strcmp(argv[3], "--plain") == 0;
-  const std::string reply = "hello from restinio_hello pid " + std::to_string(::getpid()) + "\n";
+  const std::string reply = "hello from restinio_hello pid " + std::to_string(process_id()) + "\n";
   asio::ip::tcp::endpoint bound; // the port, once bound (port 0 picks one)
   try
   {

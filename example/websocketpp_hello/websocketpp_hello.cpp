@@ -37,7 +37,24 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <unistd.h>
+#if defined(_WIN32)
+#  include <process.h>
+#else
+#  include <unistd.h>
+#endif
+
+namespace {
+
+long process_id()
+{
+#if defined(_WIN32)
+  return _getpid();
+#else
+  return ::getpid();
+#endif
+}
+
+} // namespace
 
 using server = websocketpp::server<websocketpp::config::asio>;
 namespace net = boost::asio;
@@ -50,7 +67,7 @@ int main(int argc, char* argv[])
     return 2;
   }
   const bool plain = argc > 3 && std::strcmp(argv[3], "--plain") == 0;
-  const std::string reply = "hello from websocketpp_hello pid " + std::to_string(::getpid()) + "\n";
+  const std::string reply = "hello from websocketpp_hello pid " + std::to_string(process_id()) + "\n";
   try
   {
     server endpoint;
