@@ -4,7 +4,7 @@
 # portguard. EXPECT=fail: the compiler must refuse, and every one of the
 # file's calls must meet the static_assert naming the right macro, and
 # nothing else; EXPECT=pass: it must compile.
-set(calls 10) # the numbered calls in other_flavour.cpp
+set(calls 11) # the numbered calls in other_flavour.cpp
 string(REPLACE "|" ";" INCLUDES "${INCLUDES}")
 set(args -std=c++17 -fsyntax-only)
 foreach(dir IN LISTS INCLUDES)

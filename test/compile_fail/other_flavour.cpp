@@ -39,6 +39,7 @@ void calls(sockets::ip::tcp::acceptor& acceptor, sockets::ip::udp::socket& udp,
   portguard::guard_other_family(acceptor, ec);                               // 8
   portguard::bind_with_retry(acceptor, endpoint, ec);                        // 9
   portguard::holders_of(endpoint, ec);                                       // 10
+  portguard::exclusive_listen(acceptor, ec);                                 // 11
 }
 
 int main()

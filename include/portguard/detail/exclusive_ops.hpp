@@ -690,7 +690,24 @@ struct failure_site
   native_socket socket{};
   remedy_for where = remedy_for::socket;
   std::string option;       // the option judged, when the caller knows it
+  bool options_known = false; // `options`: the socket's, read before a call that closes it
+  rules::defender options{};
 };
+
+/// The site of a bound socket that the call may close on failure
+/// (exclusive_listen): its endpoint, and its options as the call judges
+/// them (POSIX, not listening: SO_REUSEADDR is off until it listens).
+inline failure_site site_before_listen(native_socket s)
+{
+  failure_site site;
+  site.address = bound_address(s, site.port);
+  error_code ec;
+  site.options = rules_defender(s, ec);
+  site.options_known = !ec;
+  if (listen_checks_the_port && site.options.state == rules::socket_state::bound)
+    site.options.options = site.options.options.with(rules::option::reuse_address, false);
+  return site;
+}
 
 /// The one helper every throwing form uses: throws for `ec`, naming the
 /// step, the option judged, the holders found (either family) and the
@@ -712,6 +729,12 @@ struct failure_site
     words = explain(ec, j, site.protocol, site.where);
     if (j.reason != ec)
       words.option.clear(); // the judgement found another reason: name only holders
+  }
+  else if (ec == error::not_exclusive && site.options_known)
+  {
+    j.socket = site.options;
+    j.options_read = true;
+    words = explain(ec, j, site.protocol, site.where);
   }
   else if (holder_reason)
   {
