@@ -67,17 +67,20 @@ MUTANTS = [
         ["set_exclusive"]),
     Mutant(
         "is_exclusive_always_true", "portguard/detail/verify.hpp",
-        "is_exclusive_now() answers true for every socket",
-        [("""inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+        "judge_exclusive_now() (is_exclusive()'s judgement) answers true for every socket",
+        [("""inline exclusive_finding judge_exclusive_now(native_socket s, bool proven, error_code& ec)
 {
+  exclusive_finding f;
   ec.clear();
-""", """inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+""", """inline exclusive_finding judge_exclusive_now(native_socket s, bool proven, error_code& ec)
 {
+  exclusive_finding f;
   ec.clear();
-  return true; // mutant
+  f.exclusive = true;
+  return f; // mutant
 """, 1)],
         [("is_exclusive", None)],
-        ["is_exclusive_now"]),
+        ["judge_exclusive_now", "is_exclusive_now"]),
     Mutant(
         "set_option_refuses_nothing", "portguard/detail/socket_rules.hpp",
         "option_would_share() is always false: a secure acceptor takes "
@@ -96,14 +99,14 @@ MUTANTS = [
         "holder_check_skipped", "portguard/detail/verify.hpp",
         "the socket-table truth check is skipped: table_shows_alone() and "
         "bind_proves_alone() always say 'alone'",
-        [("""    exclusivity policy, error_code& ec)
+        [("""    exclusivity policy, error_code& ec, port_holders* found = nullptr)
 {
-  port_holders others;
-""", """    exclusivity policy, error_code& ec)
+  port_holders own;
+""", """    exclusivity policy, error_code& ec, port_holders* found = nullptr)
 {
   ec.clear();
   return true; // mutant
-  port_holders others;
+  port_holders own;
 """, 1),
          ("""    error_code& ec)
 {
