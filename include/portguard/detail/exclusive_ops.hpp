@@ -382,20 +382,24 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
 }
 
 /// Throws for `ec` about socket `s`, naming the step and, for
-/// holders_unknown, the cause.
+/// holders_unknown, the cause; for socket_shared (and holders_unknown
+/// because the socket's maker cannot be seen) the other process: uid, pid,
+/// name.
 inline void throw_for_socket(const error_code& ec, const char* step, native_socket s)
 {
   if (!ec)
     return;
   std::string what = step;
-  if (ec == error::holders_unknown)
+  if (ec == error::holders_unknown || ec == error::socket_shared)
   {
     unsigned short port = 0;
     bound_address(s, port);
     error_code type_ec;
     const int type = socket_type(s, type_ec);
-    const std::string cause = port == 0 || type_ec ? std::string()
+    std::string cause = port == 0 || type_ec || ec == error::socket_shared ? std::string()
         : holders_unknown_cause(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port);
+    if (cause.empty() && port != 0)
+      cause = sharing_cause(s);
     if (!cause.empty())
       what += ": " + cause;
   }
