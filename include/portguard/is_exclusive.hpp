@@ -56,10 +56,11 @@ PORTGUARD_NAMESPACE_BEGIN
  * (a UDP lookup is cheap; a TCP one walks the kernel's bind table, about
  * 0.2 ms on an idle host and more under load; a portguard::secure_acceptor
  * that proved itself alone looks up listeners only), and, when the socket
- * is in the table, a walk of `/proc` for the processes that hold it (about
- * 1 ms with 150 processes on the project's 2-core machine, more with more
- * open descriptors on the host; skipped by a secure_acceptor with a
- * proof). On Windows add a probe bind and the IP Helper tables.
+ * is in the table, a walk of `/proc` for the processes that hold it
+ * (measured on the project's 2-core machine under a build's load: 2-3 ms
+ * with 90 processes, and 30-50 us more per process: 20 ms with 300 more,
+ * 33-54 ms with 1 000 more; skipped by a secure_acceptor with a proof,
+ * whose check stays at about 0.1 ms). On Windows add a probe bind and the IP Helper tables.
  *
  * @param socket An open acceptor or socket.
  * @param ec Set to indicate what error occurred, if any: `bad_descriptor`

@@ -342,10 +342,11 @@ public:
    * socket is adopted and is_exclusive() answers false. Windows names one
    * owner per socket and cannot see a duplicated handle.
    *
-   * Cost: on Linux, besides the socket table, one walk of `/proc` (about
-   * 1 ms with 150 processes on the project's 2-core machine, growing with
-   * the number of open descriptors on the host). Only adoption and
-   * is_exclusive() without a bind's proof walk; open, bind and listen never do.
+   * Cost: on Linux, besides the socket table, one walk of `/proc`: every
+   * process's descriptors are listed (measured on the project's 2-core
+   * machine under a build's load: 2-3 ms with 90 processes, 30-50 us more
+   * per process, 33-54 ms with 1 000 more). Only adoption and is_exclusive()
+   * without a bind's proof walk; open, bind and listen never do.
    *
    * On failure the acceptor does not take ownership: the caller still owns
    * the handle.
