@@ -169,6 +169,21 @@ MUTANTS = [
         [("scenario_truth", None)],
         ["proof_holds"]),
     Mutant(
+        "framework_listen_reads_nothing", "portguard/detail/exclusive_ops.hpp",
+        "listen_bound_by_others(): when the listen without SO_REUSEADDR is "
+        "refused, it listens with it and reads no table (a squatter passes)",
+        [("""    if (ec == net::error::address_in_use)
+    {
+      state.bound = bind_result{false, true};
+      listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec);
+    }""", """    if (ec == net::error::address_in_use)
+    {
+      set_reuse_address(s, true, ec); // mutant: listens beside whoever, reads nothing
+      socket.listen(net::socket_base::max_listen_connections, ec);
+    }""", 1)],
+        [("exclusive_listen", None)],
+        ["listen_bound_by_others"]),
+    Mutant(
         "failed_table_check_cached", "portguard/detail/socket_table_linux.hpp",
         "table_lists_bound_sockets() keeps a failed check as 'not listed' for "
         "the life of the process",

@@ -87,6 +87,16 @@ void exclusive_bind_forms(Socket& s, const typename Socket::endpoint_type& e, er
   pg::exclusive_bind(s, e, pg::exclusivity::best_effort, ec);
 }
 
+// `exclusive_listen(acceptor[, policy][, ec])`
+template <typename Acceptor>
+void exclusive_listen_forms(Acceptor& a, error_code& ec)
+{
+  pg::exclusive_listen(a);
+  pg::exclusive_listen(a, pg::exclusivity::best_effort);
+  pg::exclusive_listen(a, ec);
+  pg::exclusive_listen(a, pg::exclusivity::best_effort, ec);
+}
+
 // `make_exclusive(socket[, policy][, ec])`
 template <typename Socket>
 void make_exclusive_forms(Socket& s, error_code& ec)
@@ -159,6 +169,8 @@ static_assert(std::is_enum<pg::error>::value, "portguard::error");
 
   exclusive_bind_forms(acceptor, te, ec);
   exclusive_bind_forms(datagram, ue, ec);
+  exclusive_listen_forms(acceptor, ec);
+  exclusive_listen_forms(secure, ec);
   make_exclusive_forms(acceptor, ec);
   make_exclusive_forms(datagram, ec);
   is_exclusive_forms(acceptor, ec);
