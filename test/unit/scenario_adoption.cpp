@@ -275,6 +275,13 @@ int receive_descriptor(int channel)
   return fd;
 }
 
+/// Switches this (child) process to user and group `uid`; 0 stays.
+bool become(std::uint32_t uid)
+{
+  return uid == 0
+      || (::setgroups(0, nullptr) == 0 && ::setgid(uid) == 0 && ::setuid(uid) == 0);
+}
+
 /// Reads one byte (at most 10 s); 0 on failure.
 char read_byte(int fd)
 {
@@ -282,15 +289,15 @@ char read_byte(int fd)
   return readable_in_time(fd) && ::read(fd, &byte, 1) == 1 ? byte : '\0';
 }
 
-/// A child process (as user nobody, or as this user) that binds and listens
-/// on 127.0.0.1:0 and passes its descriptor to this process. With
+/// A child process (as user `uid`, or as this user for 0) that binds and
+/// listens on 127.0.0.1:0 and passes its descriptor to this process. With
 /// `keeps_copy` it keeps its copy and accepts on it (answering each
 /// connection with 'r'), for at most 30 s or until destroyed; without, it
 /// closes its copy before it says it is ready.
 class descriptor_giver
 {
 public:
-  descriptor_giver(identity who, bool keeps_copy)
+  descriptor_giver(std::uint32_t uid, bool keeps_copy)
   {
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
@@ -300,7 +307,7 @@ public:
     if (pid_ < 0)
       throw harness_failure("fork failed");
     if (pid_ == 0)
-      run_child(pair[1], who, keeps_copy);
+      run_child(pair[1], uid, keeps_copy);
     ::close(pair[1]);
     channel_ = pair[0];
     fd_ = receive_descriptor(channel_);
@@ -330,14 +337,13 @@ public:
   pid_t pid() const { return pid_; }
 
 private:
-  [[noreturn]] static void run_child(int channel, identity who, bool keeps_copy)
+  [[noreturn]] static void run_child(int channel, std::uint32_t uid, bool keeps_copy)
   {
     for (int fd = 3; fd < 4096; ++fd)
       if (fd != channel)
         ::close(fd);
     ::alarm(30);
-    if (who == identity::other_user
-        && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))
+    if (!become(uid))
       ::_exit(1);
     const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
@@ -409,7 +415,7 @@ BOOST_AUTO_TEST_CASE(descriptor_kept_by_its_giver_refused, *boost::unit_test::ti
     * skip_unless(linux_only_reason) * skip_unless(other_user_reason))
 {
   net::io_context ctx;
-  descriptor_giver giver(identity::other_user, true);
+  descriptor_giver giver(65534u, true);
   const int fd = giver.descriptor();
   tcp::acceptor owner(ctx, tcp::v4(), fd); // closes this process's copy at the end
   const unsigned short port = port_of(fd);
@@ -472,7 +478,7 @@ BOOST_AUTO_TEST_CASE(descriptor_given_up_by_its_giver_adopted, *boost::unit_test
   // Control of the case above: the same socket from the same user, whose
   // giver closed its copy.
   net::io_context ctx;
-  descriptor_giver giver(identity::other_user, false);
+  descriptor_giver giver(65534u, false);
   const int fd = giver.descriptor();
   const unsigned short port = port_of(fd);
   const auto holder = holder_on(port);
@@ -489,10 +495,11 @@ BOOST_AUTO_TEST_CASE(descriptor_given_up_by_its_giver_adopted, *boost::unit_test
   BOOST_TEST(portguard::is_exclusive(adopter));
 }
 
-/// In a child of this process: adopts `fd` (inherited, so this process, its
-/// parent, keeps a copy) under exclusivity::required and reports
-/// "<error value> <is_exclusive>" through a pipe. Bounded by alarm(20).
-std::string adopt_in_child(int fd)
+/// In a child of this process (running as user `uid`; 0: this user): adopts
+/// `fd` (inherited, so this process, its parent, keeps a copy) under
+/// exclusivity::required and reports "<error value> <is_exclusive>" through
+/// a pipe. Bounded by alarm(20).
+std::string adopt_in_child(int fd, std::uint32_t uid = 0)
 {
   int answer[2];
   if (::pipe(answer) != 0)
@@ -505,6 +512,8 @@ std::string adopt_in_child(int fd)
   {
     ::close(answer[0]);
     ::alarm(20);
+    if (!become(uid))
+      ::_exit(1);
     std::string text;
     try
     {
@@ -571,6 +580,30 @@ BOOST_AUTO_TEST_CASE(socket_kept_by_the_service_manager_adopted, *boost::unit_te
   int status = 0;
   ::waitpid(sibling, &status, 0);
   BOOST_TEST(answer == std::to_string(static_cast<int>(portguard::error::socket_shared)) + " -");
+}
+
+BOOST_AUTO_TEST_CASE(socket_made_by_a_user_out_of_sight_unknown, *boost::unit_test::timeout(60)
+    * skip_unless(linux_only_reason) * skip_unless(other_user_reason))
+{
+  // A server running as nobody cannot list other users' descriptors. Handed
+  // a socket that uid 65533 made, it cannot tell whether its maker kept a
+  // copy: refused as unknown, kept or not.
+  const std::string unknown
+      = std::to_string(static_cast<int>(portguard::error::holders_unknown)) + " -";
+  {
+    descriptor_giver giver(65533u, true);
+    BOOST_TEST(adopt_in_child(giver.descriptor(), 65534u) == unknown);
+    ::close(giver.descriptor());
+  }
+  {
+    descriptor_giver giver(65533u, false);
+    BOOST_TEST(adopt_in_child(giver.descriptor(), 65534u) == unknown);
+    ::close(giver.descriptor());
+  }
+  // Control: the same socket made by the server's own user is adopted.
+  descriptor_giver own(65534u, false);
+  BOOST_TEST(adopt_in_child(own.descriptor(), 65534u) == "0 1");
+  ::close(own.descriptor());
 }
 
 #endif
