@@ -34,13 +34,13 @@ PORTGUARD_NAMESPACE_BEGIN
  * // refuse options that share the port (SO_REUSEPORT on; on Windows
  * // SO_EXCLUSIVEADDRUSE off or set too late)
  * if (!listening)
- *   acceptor.listen(max_listen_connections); // POSIX: without SO_REUSEADDR first
+ *   acceptor.listen(max_listen_connections); // Linux: without SO_REUSEADDR first
  * // show that nobody else holds the port (the listen itself, or the socket table)
  * portguard::guard_other_family(acceptor, policy);
  * @endcode
  *
  * - **Called after bind, before the framework listens** (RESTinio's
- *   `acceptor_post_bind_hook`): on POSIX the listen runs with SO_REUSEADDR
+ *   `acceptor_post_bind_hook`): on Linux the listen runs with SO_REUSEADDR
  *   off, so it fails if any socket overlaps the port; only then (entries
  *   in TIME_WAIT from a previous run, or a squatter bound first with
  *   SO_REUSEADDR) does it listen with it and read the socket table, which
@@ -57,6 +57,9 @@ PORTGUARD_NAMESPACE_BEGIN
  *   portguard::error::holders_unknown).
  * - **Windows:** a probe bind shows whether SO_EXCLUSIVEADDRUSE took effect
  *   and no socket shadows the port, then it listens.
+ * - **macOS, FreeBSD:** listen() does not check the port again, so only a
+ *   socket table could show a squatter, and portguard reads none there:
+ *   exclusivity::required fails with portguard::error::holders_unknown.
  *
  * Under exclusivity::required a socket that is not alone is closed (a bound
  * socket cannot be unbound). The guard on the other family is kept as for

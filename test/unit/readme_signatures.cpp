@@ -23,6 +23,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <tuple>
 #include <type_traits>
 
 namespace readme {
@@ -151,6 +152,24 @@ void bind_with_retry_forms(Socket& s, const typename Socket::endpoint_type& e, e
   pg::bind_with_retry(s, e, retry, ec);
 }
 
+// `holders_of(endpoint[, ec])`, `other_holders(socket[, ec])`: a port_holders,
+// `.sockets` (each with the fields the table lists) and `.complete`.
+template <typename Socket>
+void holders_forms(Socket& s, const typename Socket::endpoint_type& e, error_code& ec)
+{
+  const pg::port_holders held[] = {
+      pg::holders_of(e), pg::holders_of(e, ec), pg::other_holders(s), pg::other_holders(s, ec)};
+  for (const pg::port_holders& h : held)
+  {
+    [[maybe_unused]] const bool complete = h.complete;
+    for (const pg::port_holder& one : h.sockets)
+    {
+      [[maybe_unused]] const auto row = std::make_tuple(one.address, one.port, one.state,
+          one.v6_only, one.uid, one.pid, one.process, one.inode);
+    }
+  }
+}
+
 // `portguard::error`: the codes the table names.
 static_assert(std::is_enum<pg::error>::value, "portguard::error");
 [[maybe_unused]] constexpr pg::error named_errors[] = {pg::error::option_refused,
@@ -182,6 +201,8 @@ static_assert(std::is_enum<pg::error>::value, "portguard::error");
   bind_with_retry_forms(secure, te, ec);
   bind_with_retry_forms(acceptor, te, ec);
   bind_with_retry_forms(datagram, ue, ec);
+  holders_forms(acceptor, te, ec);
+  holders_forms(datagram, ue, ec);
 #if !defined(PORTGUARD_STANDALONE_ASIO)
   boost::beast::tcp_stream beast_stream(ctx);
   graceful_close_forms(beast_stream, ec);

@@ -336,9 +336,10 @@ void adopt_exclusive(Socket& socket, exclusive_state<Protocol>& state,
 
 /// Makes an acceptor that other code opened and bound (a framework's)
 /// exclusive: checks its options, listens if it does not yet, shows it
-/// alone and guards the other family. POSIX: the listen runs without
+/// alone and guards the other family. Linux: the listen runs without
 /// SO_REUSEADDR, so it is refused if anyone overlaps; only then (TIME_WAIT
 /// of a previous run, or a squatter) with it, and the table decides.
+/// Elsewhere verify_alone() decides before the listen.
 /// SO_REUSEADDR is left as found. Under exclusivity::required a socket not
 /// alone is closed.
 template <typename Socket, typename Protocol>
@@ -352,7 +353,7 @@ void listen_bound_by_others(Socket& socket, exclusive_state<Protocol>& state, er
   }
   state.reuse_address = reuse_address_is_set(s);
   const bool listening = is_listening(s);
-  const bool listen_without_reuse = !listening && !reuse_address_is_emulated;
+  const bool listen_without_reuse = !listening && listen_checks_the_port;
   if (listen_without_reuse && state.reuse_address)
     set_reuse_address(s, false, ec); // nobody joins from here on
   const bool exclusive = !ec && options_are_as_exclusive_as_possible(s, ec);
