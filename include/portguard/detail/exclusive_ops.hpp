@@ -410,8 +410,10 @@ inline bool is_exclusive_on_both_families(native_socket s, bool proven, bool gua
   return other_family_is_covered(s, guarded);
 }
 
-/// Throws for `ec`, naming the step and, for a port shared on either family,
-/// its holders; for holders_unknown, the cause.
+/// Throws for `ec`, naming the step and, for a port shared on either family
+/// or a socket another process holds too (socket_shared: the socket, already
+/// closed here, is still listed while that process keeps it), its holders
+/// with every process that has each open; for holders_unknown, the cause.
 template <typename Endpoint>
 void throw_naming_holder(const error_code& ec, const char* step, const Endpoint& endpoint)
 {
@@ -421,7 +423,7 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
   net::ip::address address = endpoint.address();
   const bool other_side = ec == error::other_family_held
       && other_family_address(endpoint.address(), true, address);
-  if (ec == error::port_shared || other_side)
+  if (ec == error::port_shared || ec == error::socket_shared || other_side)
   {
     error_code ignored;
     port_holders holders;
