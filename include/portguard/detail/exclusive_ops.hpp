@@ -410,8 +410,10 @@ inline bool is_exclusive_on_both_families(native_socket s, bool proven, bool gua
   return other_family_is_covered(s, guarded);
 }
 
-/// Throws for `ec`, naming the step and, for a port shared on either family,
-/// its holders; for holders_unknown, the cause.
+/// Throws for `ec`, naming the step and, for a port shared on either family
+/// or a socket another process holds too (socket_shared: the socket, already
+/// closed here, is still listed while that process keeps it), its holders
+/// with every process that has each open; for holders_unknown, the cause.
 template <typename Endpoint>
 void throw_naming_holder(const error_code& ec, const char* step, const Endpoint& endpoint)
 {
@@ -421,7 +423,7 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
   net::ip::address address = endpoint.address();
   const bool other_side = ec == error::other_family_held
       && other_family_address(endpoint.address(), true, address);
-  if (ec == error::port_shared || other_side)
+  if (ec == error::port_shared || ec == error::socket_shared || other_side)
   {
     error_code ignored;
     port_holders holders;
@@ -443,20 +445,24 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
 }
 
 /// Throws for `ec` about socket `s`, naming the step and, for
-/// holders_unknown, the cause.
+/// holders_unknown, the cause; for socket_shared (and holders_unknown
+/// because the socket's maker cannot be seen) the other process: uid, pid,
+/// name.
 inline void throw_for_socket(const error_code& ec, const char* step, native_socket s)
 {
   if (!ec)
     return;
   std::string what = step;
-  if (ec == error::holders_unknown)
+  if (ec == error::holders_unknown || ec == error::socket_shared)
   {
     unsigned short port = 0;
     bound_address(s, port);
     error_code type_ec;
     const int type = socket_type(s, type_ec);
-    const std::string cause = port == 0 || type_ec ? std::string()
+    std::string cause = port == 0 || type_ec || ec == error::socket_shared ? std::string()
         : holders_unknown_cause(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port);
+    if (cause.empty() && port != 0)
+      cause = sharing_cause(s);
     if (!cause.empty())
       what += ": " + cause;
   }
