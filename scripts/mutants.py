@@ -99,10 +99,10 @@ MUTANTS = [
         "holder_check_skipped", "portguard/detail/verify.hpp",
         "the socket-table truth check is skipped: table_shows_alone() and "
         "bind_proves_alone() always say 'alone'",
-        [("""    exclusivity policy, error_code& ec, port_holders* found = nullptr)
+        [("""    port_holders* found = nullptr)
 {
   port_holders own;
-""", """    exclusivity policy, error_code& ec, port_holders* found = nullptr)
+""", """    port_holders* found = nullptr)
 {
   ec.clear();
   return true; // mutant
@@ -197,6 +197,16 @@ MUTANTS = [
       known.store(answer == bound_listing::unknown ? bound_listing::unlisted : answer);""", 1)],
         [("holders", None)],
         ["table_lists_bound_sockets"]),
+    Mutant(
+        "first_process_owns_socket", "portguard/detail/socket_table_linux.hpp",
+        "find_owners() takes the first process found as a socket's only holder: "
+        "a descriptor passed to this process and kept by its giver reads as alone",
+        [("""      if (!h->processes.empty() && h->processes.back().pid == process.pid())
+        continue; // another descriptor of the same process""",
+          """      if (!h->processes.empty()) // mutant: the first process found only
+        continue;""", 1)],
+        [("scenario_adoption", None)],
+        ["find_owners"]),
 ]
 
 # The Windows branch of set_exclusive(): a mingw-w64 build (build/windows)

@@ -61,6 +61,13 @@ enum class error
   /// exclusivity::required the bind fails; see portguard::other_family.
   other_family_held,
 
+  /// Another process holds the same socket: its descriptor was passed
+  /// (SCM_RIGHTS) or inherited, and that process can accept the port's
+  /// connections too. The service manager that handed the socket over (the
+  /// parent process, or PID 1) does not count. Under exclusivity::required
+  /// adoption fails; the throwing form names the other process.
+  socket_shared,
+
   /// The same port on the other address family is free and unguarded:
   /// anyone may bind it and receive the clients that try that family first
   /// (a reason of portguard::why_not_exclusive(); see portguard::other_family).
@@ -115,6 +122,9 @@ public:
     case error::other_family_held:
       return "another socket holds this port on the other address family; stop it, or "
              "use other_family::leave_open";
+    case error::socket_shared:
+      return "another process holds this same socket (passed or inherited); close its "
+             "copy, or use exclusivity::best_effort";
     case error::other_family_open:
       return "this port on the other address family is free for anyone; guard it "
              "(guard_other_family)";

@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(every_error_has_its_own_message)
   const error all[] = {error::option_refused, error::conflicting_option,
       error::not_exclusive, error::already_bound, error::wrong_socket_type,
       error::port_shared, error::holders_unknown, error::other_family_held,
-      error::other_family_open};
+      error::socket_shared, error::other_family_open};
   for (error e : all)
   {
     const std::string message = portguard::make_error_code(e).message();
@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(values_are_stable)
   BOOST_TEST(static_cast<int>(error::port_shared) == 6);
   BOOST_TEST(static_cast<int>(error::holders_unknown) == 7);
   BOOST_TEST(static_cast<int>(error::other_family_held) == 8);
-  BOOST_TEST(static_cast<int>(error::other_family_open) == 9);
+  BOOST_TEST(static_cast<int>(error::socket_shared) == 9);
+  BOOST_TEST(static_cast<int>(error::other_family_open) == 10);
 }
 
 #if !defined(PORTGUARD_STANDALONE_ASIO)

@@ -639,6 +639,9 @@ inline explanation explain(const error_code& reason, const exclusive_judgement& 
     e.remedy = "hold it with portguard::guard_other_family (exclusive_bind and "
                "secure_acceptor do), or leave it open knowingly (other_family::leave_open)";
   }
+  else if (reason == error::socket_shared)
+    e.remedy = "close the other process's copy of the descriptor (do not pass it on; "
+               "close-on-exec), or adopt it with exclusivity::best_effort";
   else if (reason == error::holders_unknown)
   {
     e.cause = j.port == 0 ? std::string() : holders_unknown_cause(protocol, j.port);
@@ -677,6 +680,9 @@ inline exclusive_judgement judge_and_explain(native_socket s, bool proven, bool 
   }
   find_owners(j.holders.sockets);
   words = explain(j.reason, j, protocol, where);
+  if (words.cause.empty() && (j.reason == error::socket_shared
+      || j.reason == error::holders_unknown))
+    words.cause = sharing_cause(s);
   return j;
 }
 
@@ -720,7 +726,8 @@ inline failure_site site_before_listen(native_socket s)
   j.port = site.port;
   explanation words;
   words.option = site.option;
-  const bool holder_reason = ec == error::port_shared || ec == error::other_family_held;
+  const bool holder_reason = ec == error::port_shared || ec == error::other_family_held
+      || ec == error::socket_shared;
   if (site.has_socket && (ec == error::not_exclusive || holder_reason))
   {
     error_code ignored;
@@ -751,6 +758,9 @@ inline failure_site site_before_listen(native_socket s)
     words = explain(ec, j, site.protocol, site.where);
   else if (ec == error::conflicting_option && !site.option.empty())
     words.remedy = "leave it out (the socket stays exclusive)";
+  if (site.has_socket && words.cause.empty()
+      && (ec == error::socket_shared || ec == error::holders_unknown))
+    words.cause = sharing_cause(site.socket); // the other processes of the socket itself
   if (!words.option.empty())
     what += ": " + words.option;
   for (const port_holder& h : j.holders.sockets)

@@ -7,7 +7,8 @@
 // Who holds a port, from the operating system's socket table, chosen once:
 // socket_table_linux.hpp (inet_diag), socket_table_win32.hpp (IP Helper) or
 // socket_table_none.hpp, each with read_table, table_lists_bound_sockets,
-// socket_identity, is_same_socket and find_owners. What is common follows.
+// socket_identity, is_same_socket, find_owners and judge_sharing. What is
+// common follows.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_HPP
@@ -30,6 +31,15 @@ enum class holder_scope
 {
   listeners, ///< Listening sockets only: cheap.
   all        ///< Also sockets bound but not listening: walks the bind table.
+};
+
+/// Whether another process holds the file description of a socket of ours
+/// (judge_sharing()): its descriptor was passed (SCM_RIGHTS) or inherited.
+enum class sharing_verdict
+{
+  alone,   ///< No other process, or only the service manager that handed it over.
+  shared,  ///< Another process has it open and can accept on it.
+  unknown  ///< Another user made it, and this process cannot list every process.
 };
 
 } // namespace detail
@@ -122,11 +132,20 @@ inline void keep_overlapping(std::vector<port_holder>& holders,
 /// not the socket itself (`exclude_self`: a connection is never among the
 /// holders, so there is nothing to take out). `invalid_argument` if the
 /// socket is not bound.
+///
+/// With `sharing` (not null), the socket itself is also checked for other
+/// processes holding its file description (find_owners(), a walk of /proc
+/// on Linux, and judge_sharing()): when shared it stays in `out`, its
+/// processes listed, and `*sharing` says so. Every holder's processes are
+/// filled in then.
 inline void read_other_holders(native_socket s, holder_scope scope,
-    port_holders& out, error_code& ec, bool exclude_self = true)
+    port_holders& out, error_code& ec, bool exclude_self = true,
+    sharing_verdict* sharing = nullptr)
 {
   out.sockets.clear();
   out.complete = false;
+  if (sharing)
+    *sharing = sharing_verdict::alone;
   sockaddr_storage local;
   unsigned short port = 0;
   const net::ip::address address = local_address(s, local)
@@ -148,8 +167,38 @@ inline void read_other_holders(native_socket s, holder_scope scope,
   const std::uint64_t identity = socket_identity(s);
   const auto self = std::find_if(out.sockets.begin(), out.sockets.end(),
       [&](const port_holder& h) { return is_same_socket(h, s, identity); });
-  if (self != out.sockets.end())
-    out.sockets.erase(self);
+  if (self == out.sockets.end())
+    return;
+  if (sharing)
+  {
+    const std::size_t hidden = find_owners(out.sockets);
+    *sharing = judge_sharing(*self, hidden);
+    if (*sharing == sharing_verdict::shared)
+      return;
+  }
+  out.sockets.erase(self);
+}
+
+/// Whether another process holds the file description of socket `s`, as
+/// read_other_holders() judges it, and the socket as the table lists it
+/// (`self`, with its processes). `ec` if the table cannot be read.
+inline sharing_verdict socket_sharing(native_socket s, port_holder& self, error_code& ec)
+{
+  port_holders holders;
+  sharing_verdict sharing = sharing_verdict::alone;
+  read_other_holders(s, holder_scope::all, holders, ec, false);
+  if (ec)
+    return sharing;
+  const std::uint64_t identity = socket_identity(s);
+  for (port_holder& h : holders.sockets)
+    if (is_same_socket(h, s, identity))
+    {
+      std::vector<port_holder> one{h};
+      const std::size_t hidden = find_owners(one);
+      self = one.front();
+      sharing = judge_sharing(self, hidden);
+    }
+  return sharing;
 }
 
 /// `[::1]:8080` or `127.0.0.1:8080`.
@@ -159,8 +208,20 @@ inline std::string endpoint_text(const net::ip::address& address, unsigned short
   return (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(port);
 }
 
+/// `pid 4242 (python3)`, the name as printable() shows it.
+inline std::string describe_process(std::uint32_t pid, const std::string& name)
+{
+  std::string text = "pid " + std::to_string(pid);
+  if (!name.empty())
+    text += " (" + printable(name) + ")";
+  return text;
+}
+
 /// One line: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`; the
-/// process name as printable() shows it (any user may choose a name).
+/// process name as printable() shows it (any user may choose a name). A
+/// socket open in several processes lists each, with its own uid:
+/// `..., uid 65534, open in 2 processes: pid 4242 (python3) uid 65534, pid
+/// 4250 (server) uid 0`.
 inline std::string describe(const port_holder& h)
 {
   std::string line = endpoint_text(h.address, h.port);
@@ -170,13 +231,50 @@ inline std::string describe(const port_holder& h)
     line += h.v6_only ? " (IPv6 only)" : " (dual-stack)";
   if (h.uid)
     line += ", uid " + std::to_string(*h.uid);
-  if (h.pid)
+  if (h.processes.size() > 1)
   {
-    line += ", pid " + std::to_string(*h.pid);
-    if (!h.process.empty())
-      line += " (" + printable(h.process) + ")";
+    line += ", open in " + std::to_string(h.processes.size()) + " processes: ";
+    for (const holder_process& p : h.processes)
+    {
+      if (&p != &h.processes.front())
+        line += ", ";
+      line += describe_process(p.pid, p.name);
+      if (p.uid)
+        line += " uid " + std::to_string(*p.uid);
+    }
   }
+  else if (h.pid)
+    line += ", " + describe_process(*h.pid, h.process);
   return line;
+}
+
+/// Why socket `s` is not alone or cannot be known to be, for an exception's
+/// text: the other processes that hold its file description (uid, pid,
+/// name), or the user that made it whose processes cannot be listed. Empty
+/// when neither holds (or the table cannot be read).
+inline std::string sharing_cause(native_socket s)
+{
+  error_code ec;
+  port_holder self;
+  const sharing_verdict sharing = socket_sharing(s, self, ec);
+  if (ec || sharing == sharing_verdict::alone)
+    return std::string();
+  if (sharing == sharing_verdict::unknown)
+    return "the socket was made by uid " + (self.uid ? std::to_string(*self.uid) : "?")
+        + ", and this process cannot list every process's descriptors to see who else "
+          "holds it (root can)";
+  std::string text = "the same socket is also open in ";
+  bool first = true;
+  for (const holder_process& p : self.processes)
+  {
+    if (p.pid == this_process_id())
+      continue;
+    text += first ? "" : ", ";
+    first = false;
+    text += (p.uid ? "uid " + std::to_string(*p.uid) + ", " : std::string())
+        + describe_process(p.pid, p.name);
+  }
+  return text;
 }
 
 } // namespace detail

@@ -54,14 +54,26 @@ inline bool is_same_socket(const port_holder&, native_socket, std::uint64_t) noe
   return false;
 }
 
-inline void find_owners(std::vector<port_holder>&)
+inline std::size_t find_owners(std::vector<port_holder>&)
 {
+  return 0;
+}
+
+inline sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
+{
+  return sharing_verdict::alone;
 }
 
 inline bool listener_of_this_process_is_exclusive(const port_holder&, error_code& ec)
 {
   ec = net::error::operation_not_supported;
   return false;
+}
+
+/// This process's id, as the table and holder_process::pid give it.
+inline std::uint32_t this_process_id() noexcept
+{
+  return static_cast<std::uint32_t>(::getpid());
 }
 
 } // namespace detail

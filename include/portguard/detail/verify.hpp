@@ -31,19 +31,31 @@ inline net::ip::address bound_address(native_socket s, unsigned short& port) noe
 
 /// True when the table shows no other holder of `s`'s port and is complete;
 /// else under exclusivity::required error::port_shared / holders_unknown.
+/// With `check_sharing` (a socket this process did not bind: adoption,
+/// is_exclusive() without a proof) the socket itself must not be held by
+/// another process either (read_other_holders(), a walk of /proc on Linux):
+/// error::socket_shared, or holders_unknown where that cannot be seen.
 /// `found`, when given, receives the other holders read.
 inline bool table_shows_alone(native_socket s, holder_scope scope,
-    exclusivity policy, error_code& ec, port_holders* found = nullptr)
+    exclusivity policy, error_code& ec, bool check_sharing = false,
+    port_holders* found = nullptr)
 {
   port_holders own;
   port_holders& others = found ? *found : own;
-  read_other_holders(s, scope, others, ec);
+  sharing_verdict sharing = sharing_verdict::alone;
+  read_other_holders(s, scope, others, ec, true, check_sharing ? &sharing : nullptr);
   if (ec)
   {
     if (policy == exclusivity::best_effort)
       ec.clear();
     else
       ec = error::holders_unknown;
+    return false;
+  }
+  if (sharing != sharing_verdict::alone)
+  {
+    if (policy == exclusivity::required)
+      ec = sharing == sharing_verdict::shared ? error::socket_shared : error::holders_unknown;
     return false;
   }
   if (!others.sockets.empty())
@@ -128,8 +140,9 @@ inline bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
   return table_shows_alone(s, holder_scope::all, exclusivity::best_effort, ec);
 }
 
-/// For a socket whose bind proved nothing: true when it holds its port
-/// alone; fails under exclusivity::required as table_shows_alone().
+/// For a socket whose bind proved nothing (an adopted one): true when it
+/// holds its port alone, no other process holding the socket itself; fails
+/// under exclusivity::required as table_shows_alone() with `check_sharing`.
 inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
 {
   holder_scope scope = holder_scope::all;
@@ -149,7 +162,7 @@ inline bool verify_alone(native_socket s, exclusivity policy, error_code& ec)
       return false;
     }
   }
-  return table_shows_alone(s, scope, policy, ec);
+  return table_shows_alone(s, scope, policy, ec, true);
 }
 
 /// What judge_exclusive_now() found: the answer and, when it is no, the
@@ -165,8 +178,10 @@ struct exclusive_finding
   port_holders holders;       // the other holders read, if the table was read
 };
 
-/// is_exclusive(): options keep rivals out and nobody else holds the port.
-/// `proven`: a portguard bind proved it alone, so only listeners are read.
+/// is_exclusive(): options keep rivals out and nobody else holds the port,
+/// nor (without a proof) the socket itself in another process.
+/// `proven`: a portguard bind or adoption proved it alone, so only
+/// listeners are read and /proc is not walked.
 inline exclusive_finding judge_exclusive_now(native_socket s, bool proven, error_code& ec)
 {
   exclusive_finding f;
@@ -240,11 +255,11 @@ inline exclusive_finding judge_exclusive_now(native_socket s, bool proven, error
     }
     scope = holder_scope::listeners;
   }
-  f.exclusive = table_shows_alone(s, scope, exclusivity::required, ec, &f.holders);
-  if (ec == error::port_shared)
+  f.exclusive = table_shows_alone(s, scope, exclusivity::required, ec, !proven, &f.holders);
+  if (ec == error::port_shared || ec == error::socket_shared)
   {
-    ec.clear(); // others hold the port: the answer is "no", not an error
-    f.reason = error::port_shared;
+    f.reason = ec;
+    ec.clear(); // others hold the port or the socket: the answer is "no", not an error
   }
   else if (ec && proven)
   {
