@@ -528,10 +528,18 @@ BOOST_AUTO_TEST_CASE(descriptor_kept_by_its_giver_refused, *boost::unit_test::ti
     BOOST_TEST((e.code() == portguard::error::socket_shared), e.code().message());
     BOOST_TEST(what.find("uid 65534, pid " + std::to_string(giver.pid())) != std::string::npos,
         what);
+    BOOST_TEST(what.find("to fix: close the other process's copy") != std::string::npos, what);
   }
 
   // is_exclusive() says no, and other_holders() names the socket itself.
   BOOST_TEST(portguard::is_exclusive(owner) == false);
+  // why_not_exclusive() says why: the socket itself is open in the giver.
+  const portguard::exclusivity_verdict v = portguard::why_not_exclusive(owner);
+  BOOST_TEST_MESSAGE(v.to_string());
+  BOOST_TEST(!v.exclusive);
+  BOOST_TEST((v.reason == portguard::error::socket_shared), v.to_string());
+  BOOST_TEST(v.cause.find("pid " + std::to_string(giver.pid())) != std::string::npos, v.cause);
+  BOOST_TEST(v.remedy.find("close the other process's copy") == 0, v.remedy);
   const portguard::port_holders others = portguard::other_holders(owner);
   BOOST_TEST_REQUIRE(others.sockets.size() == 1u);
   BOOST_TEST(lists_process(others.sockets.front(), giver.pid(), 65534u));
