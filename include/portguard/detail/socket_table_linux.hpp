@@ -335,7 +335,7 @@ inline bound_listing check_bound_listing(error_code& cause) noexcept
 /// of the kernel, not guessed from the version number. A definitive answer
 /// is kept for the process; a check that failed (EMFILE, say) is made again
 /// on the next call, once per call, and `cause` says why.
-inline bool table_lists_bound_sockets(error_code& cause) noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets(error_code& cause) noexcept
 {
   static std::atomic<bound_listing> known{bound_listing::unknown};
   static std::atomic<unsigned> known_epoch{0};
@@ -354,7 +354,7 @@ inline bool table_lists_bound_sockets(error_code& cause) noexcept
   return answer == bound_listing::listed;
 }
 
-inline bool table_lists_bound_sockets() noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets() noexcept
 {
   error_code ignored;
   return table_lists_bound_sockets(ignored);
@@ -366,7 +366,7 @@ inline bool table_lists_bound_sockets() noexcept
 /// bind hash table (about 0.2 ms on an idle 2-core machine, milliseconds
 /// under load, whatever the filter); a listener-only dump walks the much
 /// smaller listening table.
-inline void read_table(int protocol, unsigned short port, holder_scope scope,
+PORTGUARD_DECL void read_table(int protocol, unsigned short port, holder_scope scope,
     port_holders& out, error_code& ec)
 {
   out.sockets.clear();
@@ -397,14 +397,14 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
 }
 
 /// This socket's identity in the table: its inode.
-inline std::uint64_t socket_identity(native_socket s) noexcept
+PORTGUARD_DECL std::uint64_t socket_identity(native_socket s) noexcept
 {
   struct stat self;
   return ::fstat(s, &self) == 0 ? static_cast<std::uint64_t>(self.st_ino) : 0;
 }
 
 /// Whether `holder` is the socket `s` itself.
-inline bool is_same_socket(const port_holder& holder, native_socket,
+PORTGUARD_DECL bool is_same_socket(const port_holder& holder, native_socket,
     std::uint64_t identity) noexcept
 {
   return identity != 0 && holder.inode == identity;
@@ -509,7 +509,7 @@ std::size_t for_each_socket_descriptor(Visit visit)
 
 /// Fills in pid and process name for holders whose inode a process of ours
 /// to see has open (for_each_socket_descriptor()).
-inline void find_owners(std::vector<port_holder>& holders)
+PORTGUARD_DECL void find_owners(std::vector<port_holder>& holders)
 {
   std::unordered_map<std::uint64_t, std::vector<port_holder*>> wanted;
   std::size_t unowned = 0;
@@ -538,7 +538,7 @@ inline void find_owners(std::vector<port_holder>& holders)
 
 /// Whether `holder` is a socket this process has open whose options keep
 /// rivals out: found by its inode among /proc/self/fd.
-inline bool listener_of_this_process_is_exclusive(const port_holder& holder,
+PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder& holder,
     error_code& ec)
 {
   DIR* fds = ::opendir("/proc/self/fd");

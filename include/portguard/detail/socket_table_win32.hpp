@@ -80,7 +80,7 @@ inline unsigned short table_port(DWORD port) noexcept
 /// Every socket holding `port` (0: every port) of `protocol`: TCP
 /// listeners, or UDP sockets, both families. Windows lists no TCP socket
 /// that is bound but not listening, so a TCP list is never complete.
-inline void read_table(int protocol, unsigned short port, holder_scope scope,
+PORTGUARD_DECL void read_table(int protocol, unsigned short port, holder_scope scope,
     port_holders& out, error_code& ec)
 {
   out.sockets.clear();
@@ -173,20 +173,20 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
 /// Where a table that lists bound TCP sockets can be had (nowhere here).
 constexpr const char* bound_listing_hint = "";
 
-inline bool table_lists_bound_sockets(error_code& cause) noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets(error_code& cause) noexcept
 {
   cause.clear();
   return false;
 }
 
-inline bool table_lists_bound_sockets() noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets() noexcept
 {
   return false;
 }
 
 /// This socket's identity in the table: the process id (the table has no
 /// per-socket identity on Windows).
-inline std::uint64_t socket_identity(native_socket) noexcept
+PORTGUARD_DECL std::uint64_t socket_identity(native_socket) noexcept
 {
   return ::GetCurrentProcessId();
 }
@@ -195,7 +195,7 @@ inline std::uint64_t socket_identity(native_socket) noexcept
 /// and port, in this process or in one the table does not name. Only one
 /// entry is ever taken for the socket, so a second socket on the same
 /// address still shows.
-inline bool is_same_socket(const port_holder& holder, native_socket s,
+PORTGUARD_DECL bool is_same_socket(const port_holder& holder, native_socket s,
     std::uint64_t identity) noexcept
 {
   if (holder.pid && *holder.pid != identity)
@@ -208,7 +208,7 @@ inline bool is_same_socket(const port_holder& holder, native_socket s,
 }
 
 /// Fills in the process names of holders whose pid is known and visible.
-inline void find_owners(std::vector<port_holder>& holders)
+PORTGUARD_DECL void find_owners(std::vector<port_holder>& holders)
 {
   for (port_holder& h : holders)
   {
@@ -232,7 +232,7 @@ inline void find_owners(std::vector<port_holder>& holders)
 /// Whether `holder` belongs to this process. The table gives no handle, so
 /// the listener's options cannot be read here: a listener of this process
 /// is taken as this process's own.
-inline bool listener_of_this_process_is_exclusive(const port_holder& holder,
+PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder& holder,
     error_code& ec)
 {
   ec.clear();
