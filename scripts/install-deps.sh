@@ -21,6 +21,9 @@ packages=(
   # ss reading a socket's cgroup classid.
   libboost-json1.81-dev prometheus prometheus-node-exporter
   debhelper dpkg-dev fakeroot lintian systemd iproute2 strace
+  # The framework examples and docs/frameworks.md's snippets (RESTinio
+  # brings libfmt-dev and libhttp-parser-dev; it runs on libasio-dev).
+  librestinio-dev libwebsocketpp-dev
 )
 
 missing=()

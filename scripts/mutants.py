@@ -96,11 +96,12 @@ MUTANTS = [
         "holder_check_skipped", "portguard/detail/impl/verify.ipp",
         "the socket-table truth check is skipped: table_shows_alone() and "
         "bind_proves_alone() always say 'alone'",
-        [("""    exclusivity policy, error_code& ec)
+        [("""    exclusivity policy, error_code& ec, bool check_sharing)
 {
   port_holders others;
-""", """    exclusivity policy, error_code& ec)
+""", """    exclusivity policy, error_code& ec, bool check_sharing)
 {
+  (void)check_sharing;
   ec.clear();
   return true; // mutant
   port_holders others;
@@ -169,6 +170,21 @@ MUTANTS = [
         [("scenario_truth", None)],
         ["proof_holds"]),
     Mutant(
+        "framework_listen_reads_nothing", "portguard/detail/exclusive_ops.hpp",
+        "listen_bound_by_others(): when the listen without SO_REUSEADDR is "
+        "refused, it listens with it and reads no table (a squatter passes)",
+        [("""    if (ec == net::error::address_in_use)
+    {
+      state.bound = bind_result{false, true};
+      listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec);
+    }""", """    if (ec == net::error::address_in_use)
+    {
+      set_reuse_address(s, true, ec); // mutant: listens beside whoever, reads nothing
+      socket.listen(net::socket_base::max_listen_connections, ec);
+    }""", 1)],
+        [("exclusive_listen", None)],
+        ["listen_bound_by_others"]),
+    Mutant(
         "failed_table_check_cached", "portguard/detail/socket_table_linux.hpp",
         "table_lists_bound_sockets() keeps a failed check as 'not listed' for "
         "the life of the process",
@@ -179,6 +195,16 @@ MUTANTS = [
       known.store(answer == bound_listing::unknown ? bound_listing::unlisted : answer);""", 1)],
         [("holders", None)],
         ["table_lists_bound_sockets"]),
+    Mutant(
+        "first_process_owns_socket", "portguard/detail/socket_table_linux.hpp",
+        "find_owners() takes the first process found as a socket's only holder: "
+        "a descriptor passed to this process and kept by its giver reads as alone",
+        [("""      if (!h->processes.empty() && h->processes.back().pid == process.pid())
+        continue; // another descriptor of the same process""",
+          """      if (!h->processes.empty()) // mutant: the first process found only
+        continue;""", 1)],
+        [("scenario_adoption", None)],
+        ["find_owners"]),
 ]
 
 # The Windows branch of set_exclusive(): a mingw-w64 build (build/windows)

@@ -57,7 +57,14 @@ enum class error
   /// IPv4 wildcard or loopback server, and back) is held by another socket,
   /// so clients that try that family first would reach it. Under
   /// exclusivity::required the bind fails; see portguard::other_family.
-  other_family_held
+  other_family_held,
+
+  /// Another process holds the same socket: its descriptor was passed
+  /// (SCM_RIGHTS) or inherited, and that process can accept the port's
+  /// connections too. The service manager that handed the socket over (the
+  /// parent process, or PID 1) does not count. Under exclusivity::required
+  /// adoption fails; the throwing form names the other process.
+  socket_shared
 };
 
 namespace detail {
@@ -108,6 +115,9 @@ public:
     case error::other_family_held:
       return "another socket holds this port on the other address family; stop it, or "
              "use other_family::leave_open";
+    case error::socket_shared:
+      return "another process holds this same socket (a passed or inherited descriptor); "
+             "close its copy or use best_effort";
     }
     return "unknown portguard error";
   }

@@ -29,7 +29,10 @@ PORTGUARD_NAMESPACE_BEGIN
  *
  * - **Linux:** NETLINK_SOCK_DIAG (inet_diag), filtered on the port in the
  *   kernel; the owner's uid always, pid and process name where this process
- *   may read `/proc/<pid>/fd` (root, or the same user). Sockets that are
+ *   may read `/proc/<pid>/fd` (root, or the same user). `processes` lists
+ *   every process that has the socket open (a passed or inherited
+ *   descriptor is one socket in several processes), each with its own uid;
+ *   the whole of `/proc` is walked for them. Sockets that are
  *   bound but not listening are listed from Linux 6.8 on; before that
  *   `complete` is false.
  * - **Windows:** GetExtendedTcpTable (listeners) and GetExtendedUdpTable,
@@ -71,7 +74,10 @@ port_holders holders_of(const Endpoint& endpoint)
 /// address: who else could receive its traffic, now or when it closes.
 /**
  * The same table as holders_of(), for the socket's own local endpoint,
- * without the socket itself. An empty list with `complete` true means the
+ * without the socket itself, unless another process holds it too (a
+ * descriptor passed or inherited; the service manager that handed it over,
+ * this process's parent or PID 1, excepted): then it is listed, with every
+ * process that has it open. An empty list with `complete` true means the
  * socket holds its port alone.
  *
  * @param socket An open, bound acceptor or socket.
@@ -88,7 +94,9 @@ other_holders(Socket& socket, error_code& ec)
     ec = net::error::bad_descriptor;
     return result;
   }
-  detail::read_other_holders(socket.native_handle(), detail::holder_scope::all, result, ec);
+  detail::sharing_verdict sharing = detail::sharing_verdict::alone;
+  detail::read_other_holders(socket.native_handle(), detail::holder_scope::all, result, ec,
+      true, &sharing);
   if (!ec)
     detail::find_owners(result.sockets);
   return result;
@@ -110,6 +118,10 @@ other_holders(Socket& socket)
 
 /// One line for logs: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`.
 /**
+ * A socket open in several processes names each, with its own uid:
+ * `127.0.0.1:8080 listening, uid 65534, open in 2 processes: pid 4242
+ * (python3) uid 65534, pid 4250 (server) uid 0`.
+ *
  * Safe to print as it is: the process name (which any user may choose,
  * bytes such as a newline or ESC included) is shown with control bytes,
  * invalid UTF-8 and the backslash escaped (`\n`, `\x1b`, `\\`), so the

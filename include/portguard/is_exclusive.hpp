@@ -36,6 +36,17 @@ PORTGUARD_NAMESPACE_BEGIN
  *   or the host lacks that family. Without one the answer is false: that
  *   port is free for anyone, or held by someone else.
  *
+ * - **No other process holds the socket itself.** A descriptor passed over
+ *   SCM_RIGHTS or inherited is one socket in several processes, and each
+ *   can accept its connections: false when another process has it open,
+ *   unless that process is the service manager that handed it over (this
+ *   process's parent or PID 1). On Linux every process's `/proc/<pid>/fd` is
+ *   searched; where some cannot be listed (not root) and the socket was made
+ *   by a user other than this process's and not root, the answer is
+ *   portguard::error::holders_unknown. A portguard::secure_acceptor that
+ *   bound the socket itself (or adopted it under exclusivity::required)
+ *   skips this search.
+ *
  * An unbound socket is judged by its options alone. A connected TCP socket
  * (one accepted from a listener) is judged by the port it is on: true when
  * every socket holding that port is a listener of this process whose
@@ -44,15 +55,20 @@ PORTGUARD_NAMESPACE_BEGIN
  * Cost: three getsockopt calls, then on Linux a read of the socket table
  * (a UDP lookup is cheap; a TCP one walks the kernel's bind table, about
  * 0.2 ms on an idle host and more under load; a portguard::secure_acceptor
- * that proved itself alone looks up listeners only). On Windows add a
- * probe bind and the IP Helper tables.
+ * that proved itself alone looks up listeners only), and, when the socket
+ * is in the table, a walk of `/proc` for the processes that hold it
+ * (measured on the project's 2-core machine under a build's load: 2-3 ms
+ * with 90 processes, and 30-50 us more per process: 20 ms with 300 more,
+ * 33-54 ms with 1 000 more; skipped by a secure_acceptor with a proof,
+ * whose check stays at about 0.1 ms). On Windows add a probe bind and the IP Helper tables.
  *
  * @param socket An open acceptor or socket.
  * @param ec Set to indicate what error occurred, if any: `bad_descriptor`
  * for a closed socket; portguard::error::holders_unknown when the options
  * are right but the socket table cannot show every holder (Linux before
  * 6.8 does not list bound TCP sockets; netlink refused in a sandbox; the
- * throwing form names which). The result is false on error.
+ * throwing form names which, or the user that made a socket whose other
+ * holders cannot be seen). The result is false on error.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_inspectable_v<Socket>, bool>

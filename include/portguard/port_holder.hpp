@@ -30,6 +30,21 @@ enum class holder_state
   datagram
 };
 
+/// A process that has a socket open.
+struct holder_process
+{
+  /// Its process id.
+  std::uint32_t pid = 0;
+
+  /// Its effective user id (Linux: `/proc/<pid>/status`), where visible.
+  /// It may differ from port_holder::uid, the user that created the socket,
+  /// when the descriptor was passed or inherited.
+  std::optional<std::uint32_t> uid;
+
+  /// Its name, where visible; empty otherwise.
+  std::string name;
+};
+
 /// One socket that holds a port, as the operating system's socket table
 /// lists it.
 struct port_holder
@@ -47,14 +62,24 @@ struct port_holder
   /// it holds the port on IPv4 as well).
   bool v6_only = false;
 
-  /// The owner's user id, where the platform tells (POSIX).
+  /// The owner's user id, where the platform tells (POSIX): on Linux the
+  /// user that created the socket.
   std::optional<std::uint32_t> uid;
 
-  /// A process that has the socket open, where this process may see it.
+  /// A process that has the socket open, where this process may see it: the
+  /// first of `processes`.
   std::optional<std::uint32_t> pid;
 
   /// That process's name, where visible; empty otherwise.
   std::string process;
+
+  /// Every process that has the socket (its one file description) open,
+  /// where this process may see it, each with its own pid, uid and name.
+  /// More than one when a descriptor was passed to another process
+  /// (SCM_RIGHTS, `pidfd_getfd`) or inherited: each of them can accept the
+  /// port's connections. Linux lists all it may see (root: all); Windows
+  /// the one owner its table names.
+  std::vector<holder_process> processes;
 
   /// The socket's inode (Linux); 0 elsewhere.
   std::uint64_t inode = 0;

@@ -13,6 +13,7 @@
 #include <portguard/error.hpp>
 #include <portguard/exclusive_address_use.hpp>
 #include <portguard/exclusive_bind.hpp>
+#include <portguard/exclusive_listen.hpp>
 #include <portguard/exclusivity.hpp>
 #include <portguard/other_family.hpp>
 #include <portguard/graceful_close.hpp>

@@ -42,8 +42,8 @@ std::size_t count_time_wait(unsigned short port, error_code& ec)
   return found.size();
 }
 
-/// Where each holder is open (index for index), with pid and process name
-/// filled in as find_owners() does, and the number of processes whose
+/// Where each holder is open (index for index), with pid, process name and
+/// every process that has it open filled in as find_owners() does, and the number of processes whose
 /// descriptors this process was not allowed to list.
 std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
     std::size_t& hidden_processes)
@@ -58,6 +58,7 @@ std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
         const auto match = wanted.find(inode);
         if (match != wanted.end())
           for (const std::size_t i : match->second)
+          {
             if (where[i].pid == 0)
             {
               where[i].pid = process.pid();
@@ -65,6 +66,10 @@ std::vector<socket_location> locate_sockets(std::vector<port_holder>& holders,
               holders[i].pid = process.pid();
               holders[i].process = process.name();
             }
+            if (holders[i].processes.empty() || holders[i].processes.back().pid != process.pid())
+              holders[i].processes.push_back(
+                  holder_process{process.pid(), process.uid(), process.name()});
+          }
         return true;
       });
   return where;

@@ -266,6 +266,10 @@ bool run_scan(const command& cmd, scan_report& report, scan_failure& failure)
       s.user = detail::printable(names.of(*h.uid));
     s.pid = h.pid;
     s.process = detail::printable(h.process);
+    for (const holder_process& p : h.processes)
+      s.processes.push_back({p.pid, p.uid,
+          p.uid ? detail::printable(names.of(*p.uid)) : std::string(),
+          detail::printable(p.name)});
     s.inode = h.inode;
     const detail::foreign_socket_read read =
         read_foreign_socket_unchanged(where[i], h.inode, would_change);

@@ -47,6 +47,15 @@ struct scan_holder
   std::string process;
 };
 
+/// A process that has a listed socket open.
+struct scan_process
+{
+  std::uint32_t pid = 0;
+  std::optional<std::uint32_t> uid;
+  std::string user;    ///< Printable; empty when unknown or without a name.
+  std::string process; ///< Printable; empty when not visible.
+};
+
 /// One listed socket and what the scan found about it.
 struct scanned_socket
 {
@@ -59,6 +68,10 @@ struct scanned_socket
   std::string user;                   ///< Empty when the uid has no name.
   std::optional<std::uint32_t> pid;
   std::string process;
+  /// Every process that has the socket open (a passed or inherited
+  /// descriptor is one socket in several), where visible; `pid` and
+  /// `process` are the first.
+  std::vector<scan_process> processes;
   std::uint64_t inode = 0;
   std::optional<rules::option_set> options; ///< As read; empty when not read.
   scan_verdict verdict = scan_verdict::unknown;

@@ -50,6 +50,18 @@ json::value holders_json(const scanned_socket& s)
   return out;
 }
 
+json::value processes_json(const scanned_socket& s)
+{
+  json::array out;
+  for (const scan_process& p : s.processes)
+    out.push_back(json::object{
+        {"pid", p.pid},
+        {"uid", json_number_or_null(p.uid)},
+        {"user", json_text_or_null(p.user)},
+        {"process", json_text_or_null(p.process)}});
+  return out;
+}
+
 json::value socket_json(const scanned_socket& s)
 {
   json::array by;
@@ -65,6 +77,7 @@ json::value socket_json(const scanned_socket& s)
       {"user", json_text_or_null(s.user)},
       {"pid", json_number_or_null(s.pid)},
       {"process", json_text_or_null(s.process)},
+      {"processes", processes_json(s)},
       {"options", option_list(s.options)},
       {"verdict", to_string(s.verdict)},
       {"by", std::move(by)},

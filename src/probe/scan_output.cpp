@@ -67,6 +67,23 @@ std::string process_text(const std::optional<std::uint32_t>& pid, const std::str
   return std::to_string(*pid) + (process.empty() ? "" : " (" + process + ")");
 }
 
+namespace {
+
+/// The pid column: `4242 (nginx)`, or each process with its user when the
+/// socket is open in several: `4242 (nginx) root (0), 4250 (rival) nobody (65534)`.
+std::string processes_text(const scanned_socket& s)
+{
+  if (s.processes.size() < 2)
+    return process_text(s.pid, s.process);
+  std::string text;
+  for (const scan_process& p : s.processes)
+    text += (text.empty() ? "" : ", ") + process_text(p.pid, p.process) + " "
+        + owner_text(p.uid, p.user);
+  return text;
+}
+
+} // namespace
+
 void print_scan(std::ostream& os, const scan_report& report, output_format format,
     bool verbose)
 {
@@ -95,7 +112,7 @@ void print_scan(std::ostream& os, const scan_report& report, output_format forma
     for (const scanned_socket& s : report.sockets)
       if (s.verdict == v)
         rows.push_back({to_string(s.proto), endpoint_text(s.address, s.port), s.state,
-            owner_text(s.uid, s.user), process_text(s.pid, s.process), by_text(s.by),
+            owner_text(s.uid, s.user), processes_text(s), by_text(s.by),
             to_string(s.how), s.options ? option_names(*s.options) : "?", note_text(s)});
     os << '\n' << (markdown ? "#### " : "") << heading(v) << " (" << n << ")\n"
        << (markdown ? "\n" : "");

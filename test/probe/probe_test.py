@@ -865,9 +865,17 @@ def case_scan_nginx_socat():
         if IS_ROOT:
             check(n["how"] == "read" and "reuse_port" in n["options"], "nginx: options read")
             check(n["process"] == "nginx", "nginx named as the process")
+            # The worker (user nobody) inherits the master's (root) socket:
+            # one socket, open in both, each listed with its own uid.
+            uids = {p["uid"] for p in n["processes"]}
+            check(len(n["processes"]) >= 2 and {0, 65534} <= uids
+                  and all(p["process"] == "nginx" for p in n["processes"]),
+                  f"nginx: master and worker both listed with their uids ({n['processes']})")
         s = one_socket(report, socat_port, "tcp")
         check(s["verdict"] == "exclusive" and s["process"] == "socat",
               f"control: socat's listener is exclusive ({s['verdict']})")
+        check(len(s["processes"]) == 1 and s["processes"][0]["pid"] == s["pid"],
+              "control: socat's listener is open in one process")
 
 
 def case_scan_portguard():

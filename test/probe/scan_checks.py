@@ -21,13 +21,16 @@ OPTIONS = ("reuse_address", "reuse_port", "exclusive_address_use", "reuse_port_l
 SOCKET_FIELDS = {
     "proto": str, "address": str, "port": int, "state": str, "v6_only": bool,
     "uid": (int, type(None)), "user": (str, type(None)), "pid": (int, type(None)),
-    "process": (str, type(None)), "options": (list, type(None)), "verdict": str,
+    "process": (str, type(None)), "processes": list, "options": (list, type(None)),
+    "verdict": str,
     "by": list, "how": str, "holders": (list, type(None)), "uids_differ": bool,
     "note": (str, type(None)), "other_family": (dict, type(None)),
 }
 SIBLING_STATES = ("free", "held", "no_family", "unchecked")
 SIBLINGS = {"0.0.0.0": "::", "127.0.0.1": "::1", "::": "0.0.0.0", "::1": "127.0.0.1",
             "::ffff:0.0.0.0": "::", "::ffff:127.0.0.1": "::1"}  # v4-mapped: as IPv4
+PROCESS_FIELDS = {"pid": int, "uid": (int, type(None)), "user": (str, type(None)),
+                  "process": (str, type(None))}
 HOLDER_FIELDS = {"address": str, "uid": (int, type(None)), "user": (str, type(None)),
                  "pid": (int, type(None)), "process": (str, type(None))}
 TOP_FIELDS = {"schema": str, "platform": str, "wine": bool, "privileged": bool,
@@ -80,6 +83,14 @@ def validate_scan_json(report):
         where = f"sockets[{i}]"
         if not _fields(s, SOCKET_FIELDS, where, problems):
             continue
+        for k, p in enumerate(s["processes"]):
+            _fields(p, PROCESS_FIELDS, f"{where}.processes[{k}]", problems)
+        if s["processes"] and isinstance(s["processes"][0], dict) \
+                and s["processes"][0].get("pid") != s["pid"]:
+            problems.append(f"{where}: pid {s['pid']} is not the first of processes")
+        if len({p.get("pid") for p in s["processes"] if isinstance(p, dict)}) \
+                != len(s["processes"]):
+            problems.append(f"{where}: a process is listed twice")
         if s["proto"] not in ("tcp", "udp"):
             problems.append(f"{where}.proto {s['proto']!r}")
         if not 1 <= s["port"] <= 65535:

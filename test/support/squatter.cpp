@@ -89,6 +89,15 @@ namespace {
 constexpr auto time_limit = std::chrono::seconds(20);
 
 #if !defined(_WIN32)
+/// Closes every descriptor above standard error but `keep_a` and `keep_b`
+/// (bounded: the first 4096).
+void close_inherited_descriptors(int keep_a, int keep_b)
+{
+  for (int fd = 3; fd < 4096; ++fd)
+    if (fd != keep_a && fd != keep_b)
+      ::close(fd);
+}
+
 /// Reads one line from `fd` within the time limit; empty on timeout or EOF.
 std::string read_line(int fd)
 {
@@ -162,6 +171,10 @@ squatter::squatter(const rival& r, identity who)
   {
     ::close(to_child[1]);
     ::close(from_child[0]);
+    // The squatter holds its own socket only: a copy of one of the test's
+    // sockets, inherited by fork, would make that socket shared with
+    // another process (portguard::error::socket_shared).
+    close_inherited_descriptors(to_child[0], from_child[1]);
     ::alarm(60); // whatever happens to the parent, the squatter ends
     if (who == identity::other_user
         && (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0))

@@ -29,7 +29,8 @@ BOOST_AUTO_TEST_CASE(every_error_has_its_own_message)
   std::set<std::string> messages;
   const error all[] = {error::option_refused, error::conflicting_option,
       error::not_exclusive, error::already_bound, error::wrong_socket_type,
-      error::port_shared, error::holders_unknown};
+      error::port_shared, error::holders_unknown, error::other_family_held,
+      error::socket_shared};
   for (error e : all)
   {
     const std::string message = portguard::make_error_code(e).message();

@@ -23,6 +23,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <tuple>
 #include <type_traits>
 
 namespace readme {
@@ -87,6 +88,16 @@ void exclusive_bind_forms(Socket& s, const typename Socket::endpoint_type& e, er
   pg::exclusive_bind(s, e, pg::exclusivity::best_effort, ec);
 }
 
+// `exclusive_listen(acceptor[, policy][, ec])`
+template <typename Acceptor>
+void exclusive_listen_forms(Acceptor& a, error_code& ec)
+{
+  pg::exclusive_listen(a);
+  pg::exclusive_listen(a, pg::exclusivity::best_effort);
+  pg::exclusive_listen(a, ec);
+  pg::exclusive_listen(a, pg::exclusivity::best_effort, ec);
+}
+
 // `make_exclusive(socket[, policy][, ec])`
 template <typename Socket>
 void make_exclusive_forms(Socket& s, error_code& ec)
@@ -141,6 +152,24 @@ void bind_with_retry_forms(Socket& s, const typename Socket::endpoint_type& e, e
   pg::bind_with_retry(s, e, retry, ec);
 }
 
+// `holders_of(endpoint[, ec])`, `other_holders(socket[, ec])`: a port_holders,
+// `.sockets` (each with the fields the table lists) and `.complete`.
+template <typename Socket>
+void holders_forms(Socket& s, const typename Socket::endpoint_type& e, error_code& ec)
+{
+  const pg::port_holders held[] = {
+      pg::holders_of(e), pg::holders_of(e, ec), pg::other_holders(s), pg::other_holders(s, ec)};
+  for (const pg::port_holders& h : held)
+  {
+    [[maybe_unused]] const bool complete = h.complete;
+    for (const pg::port_holder& one : h.sockets)
+    {
+      [[maybe_unused]] const auto row = std::make_tuple(one.address, one.port, one.state,
+          one.v6_only, one.uid, one.pid, one.process, one.inode);
+    }
+  }
+}
+
 // `portguard::error`: the codes the table names.
 static_assert(std::is_enum<pg::error>::value, "portguard::error");
 [[maybe_unused]] constexpr pg::error named_errors[] = {pg::error::option_refused,
@@ -159,6 +188,8 @@ static_assert(std::is_enum<pg::error>::value, "portguard::error");
 
   exclusive_bind_forms(acceptor, te, ec);
   exclusive_bind_forms(datagram, ue, ec);
+  exclusive_listen_forms(acceptor, ec);
+  exclusive_listen_forms(secure, ec);
   make_exclusive_forms(acceptor, ec);
   make_exclusive_forms(datagram, ec);
   is_exclusive_forms(acceptor, ec);
@@ -170,6 +201,8 @@ static_assert(std::is_enum<pg::error>::value, "portguard::error");
   bind_with_retry_forms(secure, te, ec);
   bind_with_retry_forms(acceptor, te, ec);
   bind_with_retry_forms(datagram, ue, ec);
+  holders_forms(acceptor, te, ec);
+  holders_forms(datagram, ue, ec);
 #if !defined(PORTGUARD_STANDALONE_ASIO)
   boost::beast::tcp_stream beast_stream(ctx);
   graceful_close_forms(beast_stream, ec);

@@ -310,14 +310,77 @@ void adopt_exclusive(Socket& socket, exclusive_state<Protocol>& state,
   state = std::move(adopted);
 }
 
+/// Makes an acceptor that other code opened and bound (a framework's)
+/// exclusive: checks its options, listens if it does not yet, shows it
+/// alone and guards the other family. Linux: the listen runs without
+/// SO_REUSEADDR, so it is refused if anyone overlaps; only then (TIME_WAIT
+/// of a previous run, or a squatter) with it, and the table decides.
+/// Elsewhere verify_alone() decides before the listen.
+/// SO_REUSEADDR is left as found. Under exclusivity::required a socket not
+/// alone is closed.
+template <typename Socket, typename Protocol>
+void listen_bound_by_others(Socket& socket, exclusive_state<Protocol>& state, error_code& ec)
+{
+  const native_socket s = socket.native_handle();
+  if (!is_bound(s))
+  {
+    ec = net::error::invalid_argument;
+    return;
+  }
+  state.reuse_address = reuse_address_is_set(s);
+  const bool listening = is_listening(s);
+  const bool listen_without_reuse = !listening && listen_checks_the_port;
+  if (listen_without_reuse && state.reuse_address)
+    set_reuse_address(s, false, ec); // nobody joins from here on
+  const bool exclusive = !ec && options_are_as_exclusive_as_possible(s, ec);
+  if (!ec && !exclusive && state.policy == exclusivity::required)
+    ec = error::not_exclusive;
+  if (ec)
+  {
+    error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  if (listen_without_reuse)
+  {
+    state.bound = bind_result{true, false};
+    listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec);
+    if (ec == net::error::address_in_use)
+    {
+      state.bound = bind_result{false, true};
+      listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec);
+    }
+  }
+  else
+  {
+    state.bound = bind_result{verify_alone(s, state.policy, ec), false};
+    if (!ec && !listening)
+      socket.listen(net::socket_base::max_listen_connections, ec);
+    state.listening = !ec;
+  }
+  if (!ec && state.family == other_family::guard
+      && !(state.guard_in_registry && guard_registry::instance().guards(s)))
+    guard_bound_socket(s, state, state.policy, ec);
+  if (ec)
+  {
+    state.guard.reset();
+    error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  keep_guard(s, state);
+}
+
 /// is_exclusive(): is_exclusive_now(), and the port covered on the other
 /// family. A connected TCP socket is judged by its listener.
 PORTGUARD_DECL bool is_exclusive_on_both_families(native_socket s, bool proven, bool guarded,
     error_code& ec);
 
-/// Throws for `ec`, naming the step and, for a port shared on either family,
-/// the holders of `port` of `protocol` overlapping `address`; for
-/// holders_unknown, the cause.
+/// Throws for `ec`, naming the step and, for a port shared on either family
+/// or a socket another process holds too (socket_shared: the socket, already
+/// closed here, is still listed while that process keeps it), its holders
+/// with every process that has each open; for holders_unknown, the cause:
+/// about `port` of `protocol` on `address`.
 PORTGUARD_DECL void throw_naming_holder(const error_code& ec, const char* step,
     int protocol, const net::ip::address& address, unsigned short port);
 
@@ -331,7 +394,9 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
 }
 
 /// Throws for `ec` about socket `s`, naming the step and, for
-/// holders_unknown, the cause.
+/// holders_unknown, the cause; for socket_shared (and holders_unknown
+/// because the socket's maker cannot be seen) the other process: uid, pid,
+/// name.
 PORTGUARD_DECL void throw_for_socket(const error_code& ec, const char* step, native_socket s);
 
 } // namespace detail

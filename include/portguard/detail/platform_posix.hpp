@@ -59,6 +59,15 @@ constexpr bool exclusive_option_may_be_inert = false;
 /// An exclusive bind to a specific address is refused beside a wildcard.
 constexpr bool specific_bind_may_sit_beside_wildcard = false;
 
+/// listen() checks the port again, so one without SO_REUSEADDR is refused
+/// beside any overlapping socket (Linux). The BSDs' listen does not
+/// (XNU's tcp_usr_listen()).
+#if defined(__linux__)
+constexpr bool listen_checks_the_port = true;
+#else
+constexpr bool listen_checks_the_port = false;
+#endif
+
 /// The error a bind gives for an address that is not this host's.
 constexpr int address_not_available = EADDRNOTAVAIL;
 

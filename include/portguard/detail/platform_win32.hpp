@@ -55,6 +55,9 @@ constexpr bool exclusive_option_may_be_inert = true;
 /// socket (Microsoft's table: row "none W", column "EXCL S").
 constexpr bool specific_bind_may_sit_beside_wildcard = true;
 
+/// Not needed: SO_REUSEADDR is emulated, and the probe bind is the check.
+constexpr bool listen_checks_the_port = false;
+
 /// The error a bind gives for an address that is not this host's.
 constexpr int address_not_available = WSAEADDRNOTAVAIL;
 

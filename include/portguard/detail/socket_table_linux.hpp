@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -424,7 +425,8 @@ inline bool socket_inode_of(DIR* fds, const char* name, std::uint64_t& inode) no
 }
 
 /// A process seen by for_each_socket_descriptor(): its pid, and its name
-/// from /proc/<pid>/comm, read once when first asked for.
+/// from /proc/<pid>/comm and effective uid from /proc/<pid>/status, each
+/// read once when first asked for.
 class process_entry
 {
 public:
@@ -437,24 +439,54 @@ public:
     if (!named_)
     {
       named_ = true;
-      const int comm = ::open((dir_ + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
-      if (comm >= 0)
-      {
-        char text[64];
-        const ssize_t read = ::read(comm, text, sizeof(text) - 1);
-        ::close(comm);
-        if (read > 0)
-          name_.assign(text, static_cast<std::size_t>(text[read - 1] == '\n' ? read - 1 : read));
-      }
+      char text[64];
+      const std::size_t read = read_small_file("/comm", text, sizeof(text));
+      if (read > 0)
+        name_.assign(text, text[read - 1] == '\n' ? read - 1 : read);
     }
     return name_;
   }
 
+  /// The effective uid: the second number of the "Uid:" line.
+  std::optional<std::uint32_t> uid()
+  {
+    if (!uid_read_)
+    {
+      uid_read_ = true;
+      char text[4096];
+      const std::size_t read = read_small_file("/status", text, sizeof(text));
+      text[read] = '\0';
+      if (const char* line = std::strstr(text, "\nUid:"))
+      {
+        char* end = nullptr;
+        std::strtoul(line + 5, &end, 10); // real
+        const char* effective = end;
+        const unsigned long value = std::strtoul(effective, &end, 10);
+        if (end != effective)
+          uid_ = static_cast<std::uint32_t>(value);
+      }
+    }
+    return uid_;
+  }
+
 private:
+  /// Reads up to `size - 1` bytes of dir_ + `file`; the count read (0 on failure).
+  std::size_t read_small_file(const char* file, char* text, std::size_t size) const
+  {
+    const int fd = ::open((dir_ + file).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+      return 0;
+    const ssize_t read = ::read(fd, text, size - 1);
+    ::close(fd);
+    return read > 0 ? static_cast<std::size_t>(read) : 0;
+  }
+
   std::uint32_t pid_;
   std::string dir_;
   std::string name_;
+  std::optional<std::uint32_t> uid_;
   bool named_ = false;
+  bool uid_read_ = false;
 };
 
 /// Calls `visit(process_entry&, int descriptor, std::uint64_t inode)` for
@@ -507,33 +539,75 @@ std::size_t for_each_socket_descriptor(Visit visit)
   return hidden_processes;
 }
 
-/// Fills in pid and process name for holders whose inode a process of ours
-/// to see has open (for_each_socket_descriptor()).
-PORTGUARD_DECL void find_owners(std::vector<port_holder>& holders)
+/// Fills in, for every holder, each process that has its socket open
+/// (holder_process: pid, uid, name) and, from the first, pid and process
+/// name; the whole of /proc is walked (for_each_socket_descriptor()), since
+/// one socket may be open in several processes. Returns the number of
+/// processes whose descriptors this process was not allowed to list.
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>& holders)
 {
   std::unordered_map<std::uint64_t, std::vector<port_holder*>> wanted;
-  std::size_t unowned = 0;
   for (port_holder& h : holders)
-    if (h.inode != 0 && !h.pid)
-    {
+    if (h.inode != 0 && h.processes.empty())
       wanted[h.inode].push_back(&h);
-      ++unowned;
-    }
   if (wanted.empty())
-    return;
-  for_each_socket_descriptor([&](process_entry& process, int, std::uint64_t inode) {
+    return 0;
+  return for_each_socket_descriptor([&](process_entry& process, int, std::uint64_t inode) {
     const auto match = wanted.find(inode);
     if (match == wanted.end())
       return true;
     for (port_holder* h : match->second)
+    {
+      if (!h->processes.empty() && h->processes.back().pid == process.pid())
+        continue; // another descriptor of the same process
+      h->processes.push_back(holder_process{process.pid(), process.uid(), process.name()});
       if (!h->pid)
       {
         h->pid = process.pid();
         h->process = process.name();
-        --unowned;
       }
-    return unowned > 0;
+    }
+    return true;
   });
+}
+
+/// This process's id, as the table and holder_process::pid give it.
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept
+{
+  return static_cast<std::uint32_t>(::getpid());
+}
+
+/// Whether the service manager that handed this process a socket could be
+/// process `pid`: this process's parent (the one that started it, keeping
+/// its copy) or PID 1 (systemd).
+inline bool is_service_manager(std::uint32_t pid) noexcept
+{
+  return pid == 1 || pid == static_cast<std::uint32_t>(::getppid());
+}
+
+/// For a socket of this process found in the table (`self`, its processes
+/// filled in by find_owners(), which could not list `hidden` processes):
+/// whether another process also holds its file description. The service
+/// manager (is_service_manager()) does not count. When some processes could
+/// not be listed, the socket's creator (`self.uid`) is the hint: a socket
+/// made by root or by this process's own user is taken as not shared with
+/// the processes this one cannot see; one made by another user is unknown.
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder& self, std::size_t hidden) noexcept
+{
+  const std::uint32_t me = this_process_id();
+  bool seen_here = false;
+  for (const holder_process& p : self.processes)
+  {
+    if (p.pid == me)
+      seen_here = true;
+    else if (!is_service_manager(p.pid))
+      return sharing_verdict::shared;
+  }
+  if (hidden == 0 && seen_here)
+    return sharing_verdict::alone;
+  const std::uint32_t creator = self.uid ? *self.uid : 0;
+  return creator == 0 || creator == static_cast<std::uint32_t>(::geteuid())
+      ? sharing_verdict::alone : sharing_verdict::unknown;
 }
 
 /// Whether `holder` is a socket this process has open whose options keep

@@ -54,14 +54,26 @@ PORTGUARD_DECL bool is_same_socket(const port_holder&, native_socket, std::uint6
   return false;
 }
 
-PORTGUARD_DECL void find_owners(std::vector<port_holder>&)
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>&)
 {
+  return 0;
+}
+
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
+{
+  return sharing_verdict::alone;
 }
 
 PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder&, error_code& ec)
 {
   ec = net::error::operation_not_supported;
   return false;
+}
+
+/// This process's id, as the table and holder_process::pid give it.
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept
+{
+  return static_cast<std::uint32_t>(::getpid());
 }
 
 } // namespace detail

@@ -207,26 +207,39 @@ PORTGUARD_DECL bool is_same_socket(const port_holder& holder, native_socket s,
   return endpoint_address(local, port) == holder.address && port == holder.port;
 }
 
-/// Fills in the process names of holders whose pid is known and visible.
-PORTGUARD_DECL void find_owners(std::vector<port_holder>& holders)
+/// Fills in the process names of holders whose pid is known and visible,
+/// and that process as the one entry of `processes` (the table names one
+/// owner per socket). Returns 0: no process is hidden from the table.
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>& holders)
 {
   for (port_holder& h : holders)
   {
-    if (!h.pid || !h.process.empty())
+    if (!h.pid || !h.processes.empty())
       continue;
     const HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, *h.pid);
-    if (!process)
-      continue;
-    char path[MAX_PATH];
-    DWORD size = MAX_PATH;
-    if (::QueryFullProcessImageNameA(process, 0, path, &size))
+    if (process)
     {
-      std::string full(path, size);
-      const auto slash = full.find_last_of("\\/");
-      h.process = slash == std::string::npos ? full : full.substr(slash + 1);
+      char path[MAX_PATH];
+      DWORD size = MAX_PATH;
+      if (h.process.empty() && ::QueryFullProcessImageNameA(process, 0, path, &size))
+      {
+        std::string full(path, size);
+        const auto slash = full.find_last_of("\\/");
+        h.process = slash == std::string::npos ? full : full.substr(slash + 1);
+      }
+      ::CloseHandle(process);
     }
-    ::CloseHandle(process);
+    h.processes.push_back(holder_process{*h.pid, std::nullopt, h.process});
   }
+  return 0;
+}
+
+/// Windows names one owner per socket: a duplicated handle
+/// (WSADuplicateSocket) cannot be seen, so a socket of this process is
+/// taken as its own.
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
+{
+  return sharing_verdict::alone;
 }
 
 /// Whether `holder` belongs to this process. The table gives no handle, so
@@ -237,6 +250,12 @@ PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder& hol
 {
   ec.clear();
   return holder.pid && *holder.pid == ::GetCurrentProcessId();
+}
+
+/// This process's id, as the table and holder_process::pid give it.
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept
+{
+  return static_cast<std::uint32_t>(::GetCurrentProcessId());
 }
 
 } // namespace detail

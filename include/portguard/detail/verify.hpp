@@ -26,8 +26,12 @@ PORTGUARD_DECL net::ip::address bound_address(native_socket s, unsigned short& p
 
 /// True when the table shows no other holder of `s`'s port and is complete;
 /// else under exclusivity::required error::port_shared / holders_unknown.
+/// With `check_sharing` (a socket this process did not bind: adoption,
+/// is_exclusive() without a proof) the socket itself must not be held by
+/// another process either (read_other_holders(), a walk of /proc on Linux):
+/// error::socket_shared, or holders_unknown where that cannot be seen.
 PORTGUARD_DECL bool table_shows_alone(native_socket s, holder_scope scope,
-    exclusivity policy, error_code& ec);
+    exclusivity policy, error_code& ec, bool check_sharing = false);
 
 /// Windows: a probe bind with no options, closed at once, for what the table
 /// does not show. A wildcard socket: the family's loopback must be refused
@@ -41,12 +45,15 @@ PORTGUARD_DECL bool probe_shows_alone(native_socket s, error_code& ec);
 PORTGUARD_DECL bool bind_proves_alone(native_socket s, bool reuse_address_was_on,
     error_code& ec);
 
-/// For a socket whose bind proved nothing: true when it holds its port
-/// alone; fails under exclusivity::required as table_shows_alone().
+/// For a socket whose bind proved nothing (an adopted one): true when it
+/// holds its port alone, no other process holding the socket itself; fails
+/// under exclusivity::required as table_shows_alone() with `check_sharing`.
 PORTGUARD_DECL bool verify_alone(native_socket s, exclusivity policy, error_code& ec);
 
-/// is_exclusive(): options keep rivals out and nobody else holds the port.
-/// `proven`: a portguard bind proved it alone, so only listeners are read.
+/// is_exclusive(): options keep rivals out and nobody else holds the port,
+/// nor (without a proof) the socket itself in another process.
+/// `proven`: a portguard bind or adoption proved it alone, so only
+/// listeners are read and /proc is not walked.
 PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec);
 
 /// What a verified bind learned.

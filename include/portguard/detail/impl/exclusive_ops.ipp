@@ -79,14 +79,16 @@ PORTGUARD_DECL void throw_for_socket(const error_code& ec, const char* step, nat
   if (!ec)
     return;
   std::string what = step;
-  if (ec == error::holders_unknown)
+  if (ec == error::holders_unknown || ec == error::socket_shared)
   {
     unsigned short port = 0;
     bound_address(s, port);
     error_code type_ec;
     const int type = socket_type(s, type_ec);
-    const std::string cause = port == 0 || type_ec ? std::string()
+    std::string cause = port == 0 || type_ec || ec == error::socket_shared ? std::string()
         : holders_unknown_cause(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port);
+    if (cause.empty() && port != 0)
+      cause = sharing_cause(s);
     if (!cause.empty())
       what += ": " + cause;
   }
@@ -103,7 +105,7 @@ PORTGUARD_DECL void throw_naming_holder(const error_code& ec, const char* step,
   net::ip::address address = address_asked;
   const bool other_side = ec == error::other_family_held
       && other_family_address(address_asked, true, address);
-  if (ec == error::port_shared || other_side)
+  if (ec == error::port_shared || ec == error::socket_shared || other_side)
   {
     error_code ignored;
     port_holders holders;
@@ -123,7 +125,6 @@ PORTGUARD_DECL void throw_naming_holder(const error_code& ec, const char* step,
   }
   throw system_error(ec, what);
 }
-
 } // namespace detail
 PORTGUARD_NAMESPACE_END
 

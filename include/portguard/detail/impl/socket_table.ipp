@@ -21,14 +21,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-/// read_table, through the test seam: a build with PORTGUARD_FAULT_SEAM can
-/// make the table unreadable (as in a sandbox that refuses netlink) or
-/// partial (as on a kernel that does not list bound sockets).
 PORTGUARD_DECL void read_holders(int protocol, unsigned short port, holder_scope scope,
     port_holders& out, error_code& ec)
 {
@@ -49,9 +47,6 @@ PORTGUARD_DECL void read_holders(int protocol, unsigned short port, holder_scope
   read_table(protocol, port, scope, out, ec);
 }
 
-/// Why a lookup of `protocol` on `port` cannot show every holder, for an
-/// exception's text: the error that stopped the read, a failed check of
-/// the table, or a table without bound TCP sockets. Empty if it can now.
 PORTGUARD_DECL std::string holders_unknown_cause(int protocol, unsigned short port)
 {
   port_holders holders;
@@ -70,9 +65,6 @@ PORTGUARD_DECL std::string holders_unknown_cause(int protocol, unsigned short po
       + bound_listing_hint;
 }
 
-/// Whether two sockets bound to the same port on these addresses overlap:
-/// the same address, a wildcard on either side of one family, or an IPv4
-/// address under a dual-stack `[::]`. A v4-mapped address counts as IPv4.
 PORTGUARD_DECL bool addresses_overlap(const net::ip::address& a, bool a_v6_only,
     const net::ip::address& b, bool b_v6_only)
 {
@@ -83,8 +75,6 @@ PORTGUARD_DECL bool addresses_overlap(const net::ip::address& a, bool a_v6_only,
   return x.is_v6() ? !a_v6_only && x.is_unspecified() : !b_v6_only && y.is_unspecified();
 }
 
-/// Keeps the holders whose address overlaps `address` (an IPv6 socket that
-/// is dual-stack unless `v6_only`).
 PORTGUARD_DECL void keep_overlapping(std::vector<port_holder>& holders,
     const net::ip::address& address, bool v6_only)
 {
@@ -94,15 +84,14 @@ PORTGUARD_DECL void keep_overlapping(std::vector<port_holder>& holders,
       }), holders.end());
 }
 
-/// The holders of the socket's local port that overlap its address, but
-/// not the socket itself (`exclude_self`: a connection is never among the
-/// holders, so there is nothing to take out). `invalid_argument` if the
-/// socket is not bound.
 PORTGUARD_DECL void read_other_holders(native_socket s, holder_scope scope,
-    port_holders& out, error_code& ec, bool exclude_self)
+    port_holders& out, error_code& ec, bool exclude_self,
+    sharing_verdict* sharing)
 {
   out.sockets.clear();
   out.complete = false;
+  if (sharing)
+    *sharing = sharing_verdict::alone;
   sockaddr_storage local;
   unsigned short port = 0;
   const net::ip::address address = local_address(s, local)
@@ -124,19 +113,51 @@ PORTGUARD_DECL void read_other_holders(native_socket s, holder_scope scope,
   const std::uint64_t identity = socket_identity(s);
   const auto self = std::find_if(out.sockets.begin(), out.sockets.end(),
       [&](const port_holder& h) { return is_same_socket(h, s, identity); });
-  if (self != out.sockets.end())
-    out.sockets.erase(self);
+  if (self == out.sockets.end())
+    return;
+  if (sharing)
+  {
+    const std::size_t hidden = find_owners(out.sockets);
+    *sharing = judge_sharing(*self, hidden);
+    if (*sharing == sharing_verdict::shared)
+      return;
+  }
+  out.sockets.erase(self);
 }
 
-/// `[::1]:8080` or `127.0.0.1:8080`.
+PORTGUARD_DECL sharing_verdict socket_sharing(native_socket s, port_holder& self, error_code& ec)
+{
+  port_holders holders;
+  sharing_verdict sharing = sharing_verdict::alone;
+  read_other_holders(s, holder_scope::all, holders, ec, false);
+  if (ec)
+    return sharing;
+  const std::uint64_t identity = socket_identity(s);
+  for (port_holder& h : holders.sockets)
+    if (is_same_socket(h, s, identity))
+    {
+      std::vector<port_holder> one{h};
+      const std::size_t hidden = find_owners(one);
+      self = one.front();
+      sharing = judge_sharing(self, hidden);
+    }
+  return sharing;
+}
+
 PORTGUARD_DECL std::string endpoint_text(const net::ip::address& address, unsigned short port)
 {
   const std::string text = address.to_string();
   return (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(port);
 }
 
-/// One line: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`; the
-/// process name as printable() shows it (any user may choose a name).
+PORTGUARD_DECL std::string describe_process(std::uint32_t pid, const std::string& name)
+{
+  std::string text = "pid " + std::to_string(pid);
+  if (!name.empty())
+    text += " (" + printable(name) + ")";
+  return text;
+}
+
 PORTGUARD_DECL std::string describe(const port_holder& h)
 {
   std::string line = endpoint_text(h.address, h.port);
@@ -146,13 +167,46 @@ PORTGUARD_DECL std::string describe(const port_holder& h)
     line += h.v6_only ? " (IPv6 only)" : " (dual-stack)";
   if (h.uid)
     line += ", uid " + std::to_string(*h.uid);
-  if (h.pid)
+  if (h.processes.size() > 1)
   {
-    line += ", pid " + std::to_string(*h.pid);
-    if (!h.process.empty())
-      line += " (" + printable(h.process) + ")";
+    line += ", open in " + std::to_string(h.processes.size()) + " processes: ";
+    for (const holder_process& p : h.processes)
+    {
+      if (&p != &h.processes.front())
+        line += ", ";
+      line += describe_process(p.pid, p.name);
+      if (p.uid)
+        line += " uid " + std::to_string(*p.uid);
+    }
   }
+  else if (h.pid)
+    line += ", " + describe_process(*h.pid, h.process);
   return line;
+}
+
+PORTGUARD_DECL std::string sharing_cause(native_socket s)
+{
+  error_code ec;
+  port_holder self;
+  const sharing_verdict sharing = socket_sharing(s, self, ec);
+  if (ec || sharing == sharing_verdict::alone)
+    return std::string();
+  if (sharing == sharing_verdict::unknown)
+    return "the socket was made by uid " + (self.uid ? std::to_string(*self.uid) : "?")
+        + ", and this process cannot list every process's descriptors to see who else "
+          "holds it (root can)";
+  std::string text = "the same socket is also open in ";
+  bool first = true;
+  for (const holder_process& p : self.processes)
+  {
+    if (p.pid == this_process_id())
+      continue;
+    text += first ? "" : ", ";
+    first = false;
+    text += (p.uid ? "uid " + std::to_string(*p.uid) + ", " : std::string())
+        + describe_process(p.pid, p.name);
+  }
+  return text;
 }
 
 } // namespace detail

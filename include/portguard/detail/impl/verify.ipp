@@ -31,16 +31,23 @@ PORTGUARD_DECL net::ip::address bound_address(native_socket s, unsigned short& p
 }
 
 PORTGUARD_DECL bool table_shows_alone(native_socket s, holder_scope scope,
-    exclusivity policy, error_code& ec)
+    exclusivity policy, error_code& ec, bool check_sharing)
 {
   port_holders others;
-  read_other_holders(s, scope, others, ec);
+  sharing_verdict sharing = sharing_verdict::alone;
+  read_other_holders(s, scope, others, ec, true, check_sharing ? &sharing : nullptr);
   if (ec)
   {
     if (policy == exclusivity::best_effort)
       ec.clear();
     else
       ec = error::holders_unknown;
+    return false;
+  }
+  if (sharing != sharing_verdict::alone)
+  {
+    if (policy == exclusivity::required)
+      ec = sharing == sharing_verdict::shared ? error::socket_shared : error::holders_unknown;
     return false;
   }
   if (!others.sockets.empty())
@@ -137,7 +144,7 @@ PORTGUARD_DECL bool verify_alone(native_socket s, exclusivity policy, error_code
       return false;
     }
   }
-  return table_shows_alone(s, scope, policy, ec);
+  return table_shows_alone(s, scope, policy, ec, true);
 }
 
 PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
@@ -189,8 +196,8 @@ PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& e
     }
     scope = holder_scope::listeners;
   }
-  const bool alone = table_shows_alone(s, scope, exclusivity::required, ec);
-  if (ec == error::port_shared)
+  const bool alone = table_shows_alone(s, scope, exclusivity::required, ec, !proven);
+  if (ec == error::port_shared || ec == error::socket_shared)
     ec.clear(); // others hold the port: the answer is "no", not an error
   else if (ec && proven)
   {
@@ -200,6 +207,7 @@ PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& e
   }
   return alone;
 }
+
 } // namespace detail
 PORTGUARD_NAMESPACE_END
 
