@@ -66,12 +66,12 @@ MUTANTS = [
         [("rival_matrix", None)],
         ["set_exclusive"]),
     Mutant(
-        "is_exclusive_always_true", "portguard/detail/verify.hpp",
+        "is_exclusive_always_true", "portguard/detail/impl/verify.ipp",
         "is_exclusive_now() answers true for every socket",
-        [("""inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+        [("""PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
 {
   ec.clear();
-""", """inline bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+""", """PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
 {
   ec.clear();
   return true; // mutant
@@ -93,14 +93,15 @@ MUTANTS = [
         [("secure_acceptor", None)],
         ["option_would_share"]),
     Mutant(
-        "holder_check_skipped", "portguard/detail/verify.hpp",
+        "holder_check_skipped", "portguard/detail/impl/verify.ipp",
         "the socket-table truth check is skipped: table_shows_alone() and "
         "bind_proves_alone() always say 'alone'",
-        [("""    exclusivity policy, error_code& ec)
+        [("""    exclusivity policy, error_code& ec, bool check_sharing)
 {
   port_holders others;
-""", """    exclusivity policy, error_code& ec)
+""", """    exclusivity policy, error_code& ec, bool check_sharing)
 {
+  (void)check_sharing;
   ec.clear();
   return true; // mutant
   port_holders others;
@@ -131,7 +132,7 @@ MUTANTS = [
         [("other_family", None)],
         ["hold_other_family"]),
     Mutant(
-        "mapped_address_has_no_counterpart", "portguard/detail/other_family_guard.hpp",
+        "mapped_address_has_no_counterpart", "portguard/detail/impl/other_family_guard.ipp",
         "other_family_address() takes a v4-mapped address for a plain IPv6 one: "
         "no guard, and is_exclusive() does not look at the other family",
         [("""  const net::ip::address plain = unmapped(address);
@@ -148,7 +149,7 @@ MUTANTS = [
         [("rival_matrix", None), ("exclusive_bind", None)],
         []),  # a template: defined in each unit, nothing to check
     Mutant(
-        "adoption_checks_skipped", "portguard/detail/exclusive_ops.hpp",
+        "adoption_checks_skipped", "portguard/detail/impl/exclusive_ops.ipp",
         "check_adoptable() takes any socket of the right type: no option or "
         "holder check",
         [("""  if (policy != exclusivity::required)

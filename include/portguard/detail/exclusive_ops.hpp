@@ -29,41 +29,14 @@ namespace detail {
 
 /// Makes an unbound socket exclusive under `policy` (one setsockopt for a
 /// stream socket).
-inline void make_exclusive(native_socket s, bool datagram,
-    exclusivity policy, error_code& ec) noexcept
-{
-  if (fault_seam_refuses())
-    ec = error::option_refused;
-  else
-    set_exclusive(s, datagram, ec);
-  if (ec == error::option_refused && policy == exclusivity::best_effort)
-    ec.clear();
-}
+PORTGUARD_DECL void make_exclusive(native_socket s, bool datagram,
+    exclusivity policy, error_code& ec) noexcept;
 
 /// Checks a handle offered for adoption: its type and family and, under
 /// exclusivity::required, its options and holders. Returns whether the
 /// socket is proven alone.
-inline bool check_adoptable(native_socket s, int expected_type,
-    int expected_family, exclusivity policy, error_code& ec)
-{
-  const int type = socket_type(s, ec);
-  if (ec)
-    return false;
-  const int family = socket_family(s);
-  if (type != expected_type || (family != 0 && family != expected_family))
-  {
-    ec = error::wrong_socket_type;
-    return false;
-  }
-  if (policy != exclusivity::required)
-    return false;
-  const bool exclusive = options_are_as_exclusive_as_possible(s, ec);
-  if (!ec && !exclusive)
-    ec = error::not_exclusive;
-  if (ec || !is_bound(s))
-    return false;
-  return verify_alone(s, policy, ec);
-}
+PORTGUARD_DECL bool check_adoptable(native_socket s, int expected_type,
+    int expected_family, exclusivity policy, error_code& ec);
 
 /// What an exclusive socket remembers between operations.
 template <typename Protocol>
@@ -229,13 +202,16 @@ void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
 /// proof that still holds (proof_holds()) the listen runs without SO_REUSEADDR (it too is refused if anyone
 /// overlaps) and the caller's SO_REUSEADDR is set after; without one it is
 /// set first and the table read after. Windows: the bind's proof stands.
+/// `just_bound`: bind_exclusive() bound the socket a moment ago (not
+/// listening, SO_REUSEADDR off in the OS), so its proof holds as made.
 template <typename Socket, typename Protocol>
 void listen_exclusive(Socket& socket, exclusive_state<Protocol>& state, int backlog,
-    error_code& ec)
+    error_code& ec, bool just_bound = false)
 {
   const native_socket s = socket.native_handle();
   const bool reuse_wanted = state.reuse_address;
-  const bool proven = proof_holds(s, state) && !state.bound.listen_needs_reuse;
+  const bool proof = just_bound ? state.bound.proven_alone : proof_holds(s, state);
+  const bool proven = proof && !state.bound.listen_needs_reuse;
   state.listening = false;
   if (!reuse_address_is_emulated && reuse_wanted && !proven)
   {
@@ -295,7 +271,7 @@ const char* open_bind_listen(Socket& socket, exclusive_state<Protocol>& state,
   if (!ec)
   {
     between_bind_and_listen();
-    listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec);
+    listen_exclusive(socket, state, net::socket_base::max_listen_connections, ec, true);
     step = "listen";
   }
   if (!ec)
@@ -397,79 +373,37 @@ void listen_bound_by_others(Socket& socket, exclusive_state<Protocol>& state, er
 
 /// is_exclusive(): is_exclusive_now(), and the port covered on the other
 /// family. A connected TCP socket is judged by its listener.
-inline bool is_exclusive_on_both_families(native_socket s, bool proven, bool guarded,
-    error_code& ec)
-{
-  if (!is_exclusive_now(s, proven, ec) || ec)
-    return false;
-  const int type = socket_type(s, ec);
-  if (ec)
-    return false;
-  if (type == SOCK_STREAM && is_connected(s))
-    return true;
-  return other_family_is_covered(s, guarded);
-}
+PORTGUARD_DECL bool is_exclusive_on_both_families(native_socket s, bool proven, bool guarded,
+    error_code& ec);
 
 /// Throws for `ec`, naming the step and, for a port shared on either family
 /// or a socket another process holds too (socket_shared: the socket, already
 /// closed here, is still listed while that process keeps it), its holders
-/// with every process that has each open; for holders_unknown, the cause.
+/// with every process that has each open; for holders_unknown, the cause:
+/// about `port` of `protocol` on `address`.
+PORTGUARD_DECL void throw_naming_holder(const error_code& ec, const char* step,
+    int protocol, const net::ip::address& address, unsigned short port);
+
+/// throw_naming_holder() for an endpoint.
 template <typename Endpoint>
 void throw_naming_holder(const error_code& ec, const char* step, const Endpoint& endpoint)
 {
-  if (!ec)
-    return;
-  std::string what = step;
-  net::ip::address address = endpoint.address();
-  const bool other_side = ec == error::other_family_held
-      && other_family_address(endpoint.address(), true, address);
-  if (ec == error::port_shared || ec == error::socket_shared || other_side)
-  {
-    error_code ignored;
-    port_holders holders;
-    read_holders(endpoint.protocol().protocol(), endpoint.port(), holder_scope::all,
-        holders, ignored);
-    keep_overlapping(holders.sockets, address, other_side);
-    find_owners(holders.sockets);
-    for (const port_holder& h : holders.sockets)
-      what += (&h == &holders.sockets.front() ? ": held by " : "; ") + describe(h);
-  }
-  else if (ec == error::holders_unknown)
-  {
-    const std::string cause = holders_unknown_cause(endpoint.protocol().protocol(),
+  if (ec)
+    throw_naming_holder(ec, step, endpoint.protocol().protocol(), endpoint.address(),
         endpoint.port());
-    if (!cause.empty())
-      what += ": " + cause;
-  }
-  throw system_error(ec, what);
 }
 
 /// Throws for `ec` about socket `s`, naming the step and, for
 /// holders_unknown, the cause; for socket_shared (and holders_unknown
 /// because the socket's maker cannot be seen) the other process: uid, pid,
 /// name.
-inline void throw_for_socket(const error_code& ec, const char* step, native_socket s)
-{
-  if (!ec)
-    return;
-  std::string what = step;
-  if (ec == error::holders_unknown || ec == error::socket_shared)
-  {
-    unsigned short port = 0;
-    bound_address(s, port);
-    error_code type_ec;
-    const int type = socket_type(s, type_ec);
-    std::string cause = port == 0 || type_ec || ec == error::socket_shared ? std::string()
-        : holders_unknown_cause(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port);
-    if (cause.empty() && port != 0)
-      cause = sharing_cause(s);
-    if (!cause.empty())
-      what += ": " + cause;
-  }
-  throw system_error(ec, what);
-}
+PORTGUARD_DECL void throw_for_socket(const error_code& ec, const char* step, native_socket s);
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END
+
+#if defined(PORTGUARD_HEADER_ONLY) || defined(PORTGUARD_SOURCE)
+#  include <portguard/detail/impl/exclusive_ops.ipp>
+#endif
 
 #endif // PORTGUARD_DETAIL_EXCLUSIVE_OPS_HPP
