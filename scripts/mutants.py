@@ -66,13 +66,15 @@ MUTANTS = [
         [("rival_matrix", None)],
         ["set_exclusive"]),
     Mutant(
-        "is_exclusive_always_true", "portguard/detail/verify.hpp",
+        "is_exclusive_always_true", "portguard/detail/impl/verify.ipp",
         "judge_exclusive_now() (is_exclusive()'s judgement) answers true for every socket",
-        [("""inline exclusive_finding judge_exclusive_now(native_socket s, bool proven, error_code& ec)
+        [("""PORTGUARD_DECL exclusive_finding judge_exclusive_now(native_socket s, bool proven,
+    error_code& ec)
 {
   exclusive_finding f;
   ec.clear();
-""", """inline exclusive_finding judge_exclusive_now(native_socket s, bool proven, error_code& ec)
+""", """PORTGUARD_DECL exclusive_finding judge_exclusive_now(native_socket s, bool proven,
+    error_code& ec)
 {
   exclusive_finding f;
   ec.clear();
@@ -96,14 +98,16 @@ MUTANTS = [
         [("secure_acceptor", None)],
         ["option_would_share"]),
     Mutant(
-        "holder_check_skipped", "portguard/detail/verify.hpp",
+        "holder_check_skipped", "portguard/detail/impl/verify.ipp",
         "the socket-table truth check is skipped: table_shows_alone() and "
         "bind_proves_alone() always say 'alone'",
-        [("""    port_holders* found = nullptr)
+        [("""    exclusivity policy, error_code& ec, bool check_sharing, port_holders* found)
 {
   port_holders own;
-""", """    port_holders* found = nullptr)
+""", """    exclusivity policy, error_code& ec, bool check_sharing, port_holders* found)
 {
+  (void)check_sharing;
+  (void)found;
   ec.clear();
   return true; // mutant
   port_holders own;
@@ -134,7 +138,7 @@ MUTANTS = [
         [("other_family", None)],
         ["hold_other_family"]),
     Mutant(
-        "mapped_address_has_no_counterpart", "portguard/detail/other_family_guard.hpp",
+        "mapped_address_has_no_counterpart", "portguard/detail/impl/other_family_guard.ipp",
         "other_family_address() takes a v4-mapped address for a plain IPv6 one: "
         "no guard, and is_exclusive() does not look at the other family",
         [("""  const net::ip::address plain = unmapped(address);
@@ -151,7 +155,7 @@ MUTANTS = [
         [("rival_matrix", None), ("exclusive_bind", None)],
         []),  # a template: defined in each unit, nothing to check
     Mutant(
-        "adoption_checks_skipped", "portguard/detail/exclusive_ops.hpp",
+        "adoption_checks_skipped", "portguard/detail/impl/exclusive_ops.ipp",
         "check_adoptable() takes any socket of the right type: no option or "
         "holder check",
         [("""  if (policy != exclusivity::required)

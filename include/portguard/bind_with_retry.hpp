@@ -16,7 +16,6 @@
 
 #include <chrono>
 #include <functional>
-#include <thread>
 #include <type_traits>
 
 PORTGUARD_NAMESPACE_BEGIN
@@ -44,6 +43,10 @@ struct retry_options
 
 namespace detail {
 
+/// Sleeps between two attempts (impl/bind_with_retry.ipp: <thread> stays out
+/// of the headers).
+PORTGUARD_DECL void pause_between_attempts(std::chrono::milliseconds delay);
+
 /// Runs `attempt` until it succeeds, fails with a non-transient error, or
 /// the attempts run out; sleeps with exponential back-off in between.
 template <typename Attempt>
@@ -64,7 +67,7 @@ void retry_bind(const retry_options& retry, error_code& ec, Attempt attempt)
       return;
     if (retry.on_retry)
       retry.on_retry(n, ec);
-    std::this_thread::sleep_for(delay < retry.max_delay ? delay : retry.max_delay);
+    pause_between_attempts(delay < retry.max_delay ? delay : retry.max_delay);
     if (delay < retry.max_delay)
       delay *= (retry.backoff_factor > 1 ? retry.backoff_factor : 1);
   }
@@ -243,5 +246,9 @@ PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(bind_with_retry)
 PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(listen_with_retry)
 
 PORTGUARD_NAMESPACE_END
+
+#if defined(PORTGUARD_HEADER_ONLY) || defined(PORTGUARD_SOURCE)
+#  include <portguard/impl/bind_with_retry.ipp>
+#endif
 
 #endif // PORTGUARD_BIND_WITH_RETRY_HPP

@@ -46,6 +46,19 @@
 #  define PORTGUARD_ASIO_VERSION BOOST_ASIO_VERSION
 #endif
 
+// Header-only by default: every function is defined in the headers.
+// With PORTGUARD_SEPARATE_COMPILATION defined (for every translation unit of
+// the program), the headers declare the non-template functions that read
+// the socket table, and one translation unit that includes
+// <portguard/impl/src.hpp> defines them, as Asio's ASIO_SEPARATE_COMPILATION
+// and asio/impl/src.hpp do. PORTGUARD_DECL marks those functions.
+#if defined(PORTGUARD_SEPARATE_COMPILATION)
+#  define PORTGUARD_DECL
+#else
+#  define PORTGUARD_HEADER_ONLY 1
+#  define PORTGUARD_DECL inline
+#endif
+
 /// Opens portguard's namespace. The inline namespace differs per backend, so
 /// a program may use the Boost and the standalone flavour side by side
 /// without an ODR clash.

@@ -29,58 +29,15 @@ namespace detail {
 /// specific address (Windows) a loopback's guard holds the other wildcard.
 /// A v4-mapped address is the IPv4 address it maps. False for a dual-stack
 /// `[::]` and for addresses without a counterpart.
-inline bool other_family_address(const net::ip::address& address, bool v6_only,
-    net::ip::address& other) noexcept
-{
-  constexpr bool loopback_needs_wildcard = specific_bind_may_sit_beside_wildcard;
-  const net::ip::address plain = unmapped(address);
-  if (plain.is_v4())
-  {
-    if (plain.is_unspecified()
-        || (loopback_needs_wildcard && plain.to_v4() == net::ip::address_v4::loopback()))
-      other = net::ip::address_v6::any();
-    else if (plain.to_v4() == net::ip::address_v4::loopback())
-      other = net::ip::address_v6::loopback();
-    else
-      return false;
-    return true;
-  }
-  const net::ip::address_v6 v6 = plain.to_v6();
-  if ((v6.is_unspecified() && v6_only) || (loopback_needs_wildcard && v6.is_loopback()))
-    other = net::ip::address_v4::any();
-  else if (v6.is_loopback())
-    other = net::ip::address_v4::loopback();
-  else
-    return false;
-  return true;
-}
+PORTGUARD_DECL bool other_family_address(const net::ip::address& address, bool v6_only,
+    net::ip::address& other) noexcept;
 
 /// Whether this host has `address`'s family (and loopback address), measured
 /// once per kind with a bind to port 0.
-inline bool host_has_address(const net::ip::address& address) noexcept
-{
-  const auto measure = [](const net::ip::address& a) {
-    error_code ec;
-    const bool bound =
-        probe_bind(a.is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM, a, 0, ec);
-    return bound || !is_missing_family(ec);
-  };
-  if (address.is_v4())
-  {
-    static const bool v4 = measure(net::ip::address_v4::loopback());
-    return v4;
-  }
-  if (address.is_unspecified())
-  {
-    static const bool v6_any = measure(net::ip::address_v6::any());
-    return v6_any;
-  }
-  static const bool v6_loopback = measure(net::ip::address_v6::loopback());
-  return v6_loopback;
-}
+PORTGUARD_DECL bool host_has_address(const net::ip::address& address) noexcept;
 
-inline void note_guard(native_socket main, native_socket guard);
-inline void forget_guard(native_socket guard);
+PORTGUARD_DECL void note_guard(native_socket main, native_socket guard);
+PORTGUARD_DECL void forget_guard(native_socket guard);
 
 /// An owned private socket, closed on destruction; bound through
 /// bind_verified() like the socket it guards.
@@ -203,12 +160,7 @@ guard_socket<Protocol> hold_other_family(const net::ip::address& address, bool v
 }
 
 /// The port a bound socket is on (0 if it is not bound).
-inline unsigned short bound_port(native_socket s) noexcept
-{
-  unsigned short port = 0;
-  bound_address(s, port);
-  return port;
-}
+PORTGUARD_DECL unsigned short bound_port(native_socket s) noexcept;
 
 /// The guards of plain sockets bound by exclusive_bind(), one list per
 /// process; a guard is closed once its socket is gone (noticed at the next
@@ -216,100 +168,37 @@ inline unsigned short bound_port(native_socket s) noexcept
 class guard_registry
 {
 public:
-  static guard_registry& instance()
-  {
-    static guard_registry registry;
-    return registry;
-  }
+  static guard_registry& instance();
 
   guard_registry() = default;
   guard_registry(const guard_registry&) = delete;
   guard_registry& operator=(const guard_registry&) = delete;
-  ~guard_registry()
-  {
-    for (const entry& e : entries_)
-      if (e.owned)
-        close_private_socket(e.guard);
-  }
+  ~guard_registry();
 
   /// Keeps `guard` (now owned here) for as long as `main` is open.
-  void add(native_socket main, native_socket guard)
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sweep_locked();
-    entry e{main, 0, guard, true};
-    if (!socket_fingerprint(main, e.fingerprint))
-    {
-      close_private_socket(guard);
-      return;
-    }
-    drop_locked(main);
-    entries_.push_back(e);
-  }
+  void add(native_socket main, native_socket guard);
 
   /// Notes a guard that stays owned by its caller (a secure acceptor's).
-  void note(native_socket main, native_socket guard)
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sweep_locked();
-    entry e{main, 0, guard, false};
-    if (socket_fingerprint(main, e.fingerprint))
-      entries_.push_back(e);
-  }
+  /// Its owner forgets it before `main` is closed, so `main`'s fingerprint
+  /// is taken at the next use of the list (sweep_locked()), not on the
+  /// setup path.
+  void note(native_socket main, native_socket guard);
 
   /// Forgets a guard noted with note().
-  void forget(native_socket guard) noexcept
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (std::size_t i = 0; i < entries_.size(); ++i)
-      if (!entries_[i].owned && entries_[i].guard == guard)
-      {
-        entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
-        return;
-      }
-  }
+  void forget(native_socket guard) noexcept;
 
   /// Whether `main` has a guard here.
-  bool guards(native_socket main)
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sweep_locked();
-    for (const entry& e : entries_)
-      if (e.main == main)
-        return true;
-    return false;
-  }
+  bool guards(native_socket main);
 
   /// Closes `main`'s guard, if it has one (before `main` is bound again).
-  void drop(native_socket main)
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sweep_locked();
-    drop_locked(main);
-  }
+  void drop(native_socket main);
 
   /// Hands `main`'s guard over to the caller (no_socket if it has none):
   /// for a socket adopted by a secure acceptor, which keeps its own.
-  native_socket take(native_socket main)
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sweep_locked();
-    for (std::size_t i = 0; i < entries_.size(); ++i)
-      if (entries_[i].main == main && entries_[i].owned)
-      {
-        const native_socket guard = entries_[i].guard;
-        entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
-        return guard;
-      }
-    return no_socket;
-  }
+  native_socket take(native_socket main);
 
   /// Closes the guards whose socket is gone.
-  void sweep()
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sweep_locked();
-  }
+  void sweep();
 
 private:
   struct entry
@@ -317,68 +206,28 @@ private:
     native_socket main;
     std::uint64_t fingerprint;
     native_socket guard;
-    bool owned; // closed here when `main` is gone
+    bool owned;         // closed here when `main` is gone
+    bool fingerprinted; // `fingerprint` taken (a noted guard's: at the first sweep)
   };
 
-  void drop_locked(native_socket main)
-  {
-    for (std::size_t i = 0; i < entries_.size(); ++i)
-      if (entries_[i].main == main && entries_[i].owned)
-      {
-        close_private_socket(entries_[i].guard);
-        entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
-        return;
-      }
-  }
+  void drop_locked(native_socket main);
 
-  void sweep_locked()
-  {
-    for (std::size_t i = 0; i < entries_.size();)
-    {
-      std::uint64_t now = 0;
-      if (socket_fingerprint(entries_[i].main, now) && now == entries_[i].fingerprint)
-      {
-        ++i;
-        continue;
-      }
-      if (entries_[i].owned)
-        close_private_socket(entries_[i].guard);
-      entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-  }
+  void sweep_locked();
 
   std::mutex mutex_;
   std::vector<entry> entries_;
 };
 
-inline void note_guard(native_socket main, native_socket guard)
-{
-  guard_registry::instance().note(main, guard);
-}
-
-inline void forget_guard(native_socket guard)
-{
-  guard_registry::instance().forget(guard);
-}
-
 /// Whether bound socket `s`'s port is covered on the other family: by its
 /// own guard (`guarded`), one in guard_registry, no counterpart address, or
 /// a host without that family.
-inline bool other_family_is_covered(native_socket s, bool guarded)
-{
-  if (guarded)
-    return true;
-  unsigned short port = 0;
-  const net::ip::address address = bound_address(s, port);
-  net::ip::address other;
-  if (port == 0 || !other_family_address(address, address.is_v6() && is_v6_only(s), other))
-    return true;
-  if (guard_registry::instance().guards(s))
-    return true;
-  return !host_has_address(other);
-}
+PORTGUARD_DECL bool other_family_is_covered(native_socket s, bool guarded);
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END
+
+#if defined(PORTGUARD_HEADER_ONLY) || defined(PORTGUARD_SOURCE)
+#  include <portguard/detail/impl/other_family_guard.ipp>
+#endif
 
 #endif // PORTGUARD_DETAIL_OTHER_FAMILY_GUARD_HPP

@@ -7,21 +7,22 @@
 // Who holds a port, from the operating system's socket table, chosen once:
 // socket_table_linux.hpp (inet_diag), socket_table_win32.hpp (IP Helper) or
 // socket_table_none.hpp, each with read_table, table_lists_bound_sockets,
-// socket_identity, is_same_socket, find_owners and judge_sharing. What is
-// common follows.
+// socket_identity, is_same_socket, find_owners and judge_sharing; what is
+// common is in impl/socket_table.ipp. This header declares them; the
+// definitions (and the system headers they need) come with it only when
+// header-only.
 //
 #ifndef PORTGUARD_DETAIL_SOCKET_TABLE_HPP
 #define PORTGUARD_DETAIL_SOCKET_TABLE_HPP
 
 #include <portguard/detail/config.hpp>
 #include <portguard/detail/platform.hpp>
-#include <portguard/detail/fault_seam.hpp>
-#include <portguard/detail/printable.hpp>
 #include <portguard/port_holder.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
-#include <utility>
+#include <vector>
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
@@ -45,17 +46,46 @@ enum class sharing_verdict
 } // namespace detail
 PORTGUARD_NAMESPACE_END
 
-#if defined(__linux__)
-#  include <portguard/detail/socket_table_linux.hpp>
-#elif defined(_WIN32)
-#  include <portguard/detail/socket_table_win32.hpp>
-#else
-#  include <portguard/detail/socket_table_none.hpp>
-#endif
+PORTGUARD_NAMESPACE_BEGIN
+namespace detail {
 
-#include <algorithm>
-#include <string>
-#include <vector>
+// Each operating system's file (socket_table_linux.hpp, _win32.hpp,
+// _none.hpp) defines these.
+
+/// Every socket holding `port` (0: every port) of `protocol`, both families.
+PORTGUARD_DECL void read_table(int protocol, unsigned short port, holder_scope scope,
+    port_holders& out, error_code& ec);
+
+/// Whether the table lists TCP sockets that are bound but not listening;
+/// `cause` says why that could not be checked.
+PORTGUARD_DECL bool table_lists_bound_sockets(error_code& cause) noexcept;
+PORTGUARD_DECL bool table_lists_bound_sockets() noexcept;
+
+/// What tells a socket of this process from others in the table.
+PORTGUARD_DECL std::uint64_t socket_identity(native_socket s) noexcept;
+
+/// Whether `holder` is the socket `s` itself (`identity`: socket_identity(s)).
+PORTGUARD_DECL bool is_same_socket(const port_holder& holder, native_socket s,
+    std::uint64_t identity) noexcept;
+
+/// Fills in the processes of each holder where this process may see them;
+/// returns how many processes it could not look into.
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>& holders);
+
+/// Whether another process holds `self`'s file description (`hidden`:
+/// processes find_owners() could not look into).
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder& self,
+    std::size_t hidden) noexcept;
+
+/// Whether `holder` is a socket of this process whose options keep rivals out.
+PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder& holder,
+    error_code& ec);
+
+/// This process's id.
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept;
+
+} // namespace detail
+PORTGUARD_NAMESPACE_END
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
@@ -63,70 +93,24 @@ namespace detail {
 /// read_table, through the test seam: a build with PORTGUARD_FAULT_SEAM can
 /// make the table unreadable (as in a sandbox that refuses netlink) or
 /// partial (as on a kernel that does not list bound sockets).
-inline void read_holders(int protocol, unsigned short port, holder_scope scope,
-    port_holders& out, error_code& ec)
-{
-  switch (table_fault())
-  {
-  case table_fault_kind::unreadable:
-    out.sockets.clear();
-    out.complete = false;
-    ec = net::error::access_denied;
-    return;
-  case table_fault_kind::partial:
-    read_table(protocol, port, holder_scope::listeners, out, ec);
-    out.complete = protocol == IPPROTO_UDP || scope == holder_scope::listeners;
-    return;
-  case table_fault_kind::none:
-    break;
-  }
-  read_table(protocol, port, scope, out, ec);
-}
+PORTGUARD_DECL void read_holders(int protocol, unsigned short port, holder_scope scope,
+    port_holders& out, error_code& ec);
 
 /// Why a lookup of `protocol` on `port` cannot show every holder, for an
 /// exception's text: the error that stopped the read, a failed check of
 /// the table, or a table without bound TCP sockets. Empty if it can now.
-inline std::string holders_unknown_cause(int protocol, unsigned short port)
-{
-  port_holders holders;
-  error_code ec;
-  read_holders(protocol, port, holder_scope::listeners, holders, ec);
-  if (ec)
-    return "the socket table cannot be read: " + ec.message();
-  if (protocol == IPPROTO_UDP)
-    return std::string(); // complete whenever it can be read
-  error_code cause;
-  if (table_fault() != table_fault_kind::partial && table_lists_bound_sockets(cause))
-    return std::string();
-  if (cause)
-    return "the socket table could not be checked: " + cause.message();
-  return std::string("the socket table does not list TCP sockets bound but not listening")
-      + bound_listing_hint;
-}
+PORTGUARD_DECL std::string holders_unknown_cause(int protocol, unsigned short port);
 
 /// Whether two sockets bound to the same port on these addresses overlap:
 /// the same address, a wildcard on either side of one family, or an IPv4
 /// address under a dual-stack `[::]`. A v4-mapped address counts as IPv4.
-inline bool addresses_overlap(const net::ip::address& a, bool a_v6_only,
-    const net::ip::address& b, bool b_v6_only)
-{
-  const net::ip::address x = unmapped(a);
-  const net::ip::address y = unmapped(b);
-  if (x.is_v4() == y.is_v4())
-    return x == y || x.is_unspecified() || y.is_unspecified();
-  return x.is_v6() ? !a_v6_only && x.is_unspecified() : !b_v6_only && y.is_unspecified();
-}
+PORTGUARD_DECL bool addresses_overlap(const net::ip::address& a, bool a_v6_only,
+    const net::ip::address& b, bool b_v6_only);
 
 /// Keeps the holders whose address overlaps `address` (an IPv6 socket that
 /// is dual-stack unless `v6_only`).
-inline void keep_overlapping(std::vector<port_holder>& holders,
-    const net::ip::address& address, bool v6_only)
-{
-  holders.erase(std::remove_if(holders.begin(), holders.end(),
-      [&](const port_holder& h) {
-        return !addresses_overlap(h.address, h.v6_only, address, v6_only);
-      }), holders.end());
-}
+PORTGUARD_DECL void keep_overlapping(std::vector<port_holder>& holders,
+    const net::ip::address& address, bool v6_only);
 
 /// The holders of the socket's local port that overlap its address, but
 /// not the socket itself (`exclude_self`: a connection is never among the
@@ -138,146 +122,48 @@ inline void keep_overlapping(std::vector<port_holder>& holders,
 /// on Linux, and judge_sharing()): when shared it stays in `out`, its
 /// processes listed, and `*sharing` says so. Every holder's processes are
 /// filled in then.
-inline void read_other_holders(native_socket s, holder_scope scope,
+PORTGUARD_DECL void read_other_holders(native_socket s, holder_scope scope,
     port_holders& out, error_code& ec, bool exclude_self = true,
-    sharing_verdict* sharing = nullptr)
-{
-  out.sockets.clear();
-  out.complete = false;
-  if (sharing)
-    *sharing = sharing_verdict::alone;
-  sockaddr_storage local;
-  unsigned short port = 0;
-  const net::ip::address address = local_address(s, local)
-      ? endpoint_address(local, port) : net::ip::address();
-  if (port == 0)
-  {
-    ec = net::error::invalid_argument;
-    return;
-  }
-  const int type = socket_type(s, ec);
-  if (ec)
-    return;
-  read_holders(type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, port, scope, out, ec);
-  if (ec)
-    return;
-  keep_overlapping(out.sockets, address, address.is_v6() && is_v6_only(s));
-  if (!exclude_self)
-    return;
-  const std::uint64_t identity = socket_identity(s);
-  const auto self = std::find_if(out.sockets.begin(), out.sockets.end(),
-      [&](const port_holder& h) { return is_same_socket(h, s, identity); });
-  if (self == out.sockets.end())
-    return;
-  if (sharing)
-  {
-    const std::size_t hidden = find_owners(out.sockets);
-    *sharing = judge_sharing(*self, hidden);
-    if (*sharing == sharing_verdict::shared)
-      return;
-  }
-  out.sockets.erase(self);
-}
+    sharing_verdict* sharing = nullptr);
 
 /// Whether another process holds the file description of socket `s`, as
 /// read_other_holders() judges it, and the socket as the table lists it
 /// (`self`, with its processes). `ec` if the table cannot be read.
-inline sharing_verdict socket_sharing(native_socket s, port_holder& self, error_code& ec)
-{
-  port_holders holders;
-  sharing_verdict sharing = sharing_verdict::alone;
-  read_other_holders(s, holder_scope::all, holders, ec, false);
-  if (ec)
-    return sharing;
-  const std::uint64_t identity = socket_identity(s);
-  for (port_holder& h : holders.sockets)
-    if (is_same_socket(h, s, identity))
-    {
-      std::vector<port_holder> one{h};
-      const std::size_t hidden = find_owners(one);
-      self = one.front();
-      sharing = judge_sharing(self, hidden);
-    }
-  return sharing;
-}
+PORTGUARD_DECL sharing_verdict socket_sharing(native_socket s, port_holder& self, error_code& ec);
 
 /// `[::1]:8080` or `127.0.0.1:8080`.
-inline std::string endpoint_text(const net::ip::address& address, unsigned short port)
-{
-  const std::string text = address.to_string();
-  return (address.is_v6() ? "[" + text + "]" : text) + ":" + std::to_string(port);
-}
+PORTGUARD_DECL std::string endpoint_text(const net::ip::address& address, unsigned short port);
 
 /// `pid 4242 (python3)`, the name as printable() shows it.
-inline std::string describe_process(std::uint32_t pid, const std::string& name)
-{
-  std::string text = "pid " + std::to_string(pid);
-  if (!name.empty())
-    text += " (" + printable(name) + ")";
-  return text;
-}
+PORTGUARD_DECL std::string describe_process(std::uint32_t pid, const std::string& name);
 
 /// One line: `127.0.0.1:8080 listening, uid 65534, pid 4242 (python3)`; the
 /// process name as printable() shows it (any user may choose a name). A
 /// socket open in several processes lists each, with its own uid:
 /// `..., uid 65534, open in 2 processes: pid 4242 (python3) uid 65534, pid
 /// 4250 (server) uid 0`.
-inline std::string describe(const port_holder& h)
-{
-  std::string line = endpoint_text(h.address, h.port);
-  line += h.state == holder_state::listening ? " listening"
-      : h.state == holder_state::bound ? " bound, not listening" : " udp";
-  if (h.address.is_v6() && h.address.is_unspecified())
-    line += h.v6_only ? " (IPv6 only)" : " (dual-stack)";
-  if (h.uid)
-    line += ", uid " + std::to_string(*h.uid);
-  if (h.processes.size() > 1)
-  {
-    line += ", open in " + std::to_string(h.processes.size()) + " processes: ";
-    for (const holder_process& p : h.processes)
-    {
-      if (&p != &h.processes.front())
-        line += ", ";
-      line += describe_process(p.pid, p.name);
-      if (p.uid)
-        line += " uid " + std::to_string(*p.uid);
-    }
-  }
-  else if (h.pid)
-    line += ", " + describe_process(*h.pid, h.process);
-  return line;
-}
+PORTGUARD_DECL std::string describe(const port_holder& h);
 
 /// Why socket `s` is not alone or cannot be known to be, for an exception's
 /// text: the other processes that hold its file description (uid, pid,
 /// name), or the user that made it whose processes cannot be listed. Empty
 /// when neither holds (or the table cannot be read).
-inline std::string sharing_cause(native_socket s)
-{
-  error_code ec;
-  port_holder self;
-  const sharing_verdict sharing = socket_sharing(s, self, ec);
-  if (ec || sharing == sharing_verdict::alone)
-    return std::string();
-  if (sharing == sharing_verdict::unknown)
-    return "the socket was made by uid " + (self.uid ? std::to_string(*self.uid) : "?")
-        + ", and this process cannot list every process's descriptors to see who else "
-          "holds it (root can)";
-  std::string text = "the same socket is also open in ";
-  bool first = true;
-  for (const holder_process& p : self.processes)
-  {
-    if (p.pid == this_process_id())
-      continue;
-    text += first ? "" : ", ";
-    first = false;
-    text += (p.uid ? "uid " + std::to_string(*p.uid) + ", " : std::string())
-        + describe_process(p.pid, p.name);
-  }
-  return text;
-}
+PORTGUARD_DECL std::string sharing_cause(native_socket s);
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END
+
+// The definitions: in every translation unit when header-only, else in the
+// one that includes <portguard/impl/src.hpp>.
+#if defined(PORTGUARD_HEADER_ONLY) || defined(PORTGUARD_SOURCE)
+#  if defined(__linux__)
+#    include <portguard/detail/socket_table_linux.hpp>
+#  elif defined(_WIN32)
+#    include <portguard/detail/socket_table_win32.hpp>
+#  else
+#    include <portguard/detail/socket_table_none.hpp>
+#  endif
+#  include <portguard/detail/impl/socket_table.ipp>
+#endif
 
 #endif // PORTGUARD_DETAIL_SOCKET_TABLE_HPP

@@ -336,7 +336,7 @@ inline bound_listing check_bound_listing(error_code& cause) noexcept
 /// of the kernel, not guessed from the version number. A definitive answer
 /// is kept for the process; a check that failed (EMFILE, say) is made again
 /// on the next call, once per call, and `cause` says why.
-inline bool table_lists_bound_sockets(error_code& cause) noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets(error_code& cause) noexcept
 {
   static std::atomic<bound_listing> known{bound_listing::unknown};
   static std::atomic<unsigned> known_epoch{0};
@@ -355,7 +355,7 @@ inline bool table_lists_bound_sockets(error_code& cause) noexcept
   return answer == bound_listing::listed;
 }
 
-inline bool table_lists_bound_sockets() noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets() noexcept
 {
   error_code ignored;
   return table_lists_bound_sockets(ignored);
@@ -367,7 +367,7 @@ inline bool table_lists_bound_sockets() noexcept
 /// bind hash table (about 0.2 ms on an idle 2-core machine, milliseconds
 /// under load, whatever the filter); a listener-only dump walks the much
 /// smaller listening table.
-inline void read_table(int protocol, unsigned short port, holder_scope scope,
+PORTGUARD_DECL void read_table(int protocol, unsigned short port, holder_scope scope,
     port_holders& out, error_code& ec)
 {
   out.sockets.clear();
@@ -398,14 +398,14 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
 }
 
 /// This socket's identity in the table: its inode.
-inline std::uint64_t socket_identity(native_socket s) noexcept
+PORTGUARD_DECL std::uint64_t socket_identity(native_socket s) noexcept
 {
   struct stat self;
   return ::fstat(s, &self) == 0 ? static_cast<std::uint64_t>(self.st_ino) : 0;
 }
 
 /// Whether `holder` is the socket `s` itself.
-inline bool is_same_socket(const port_holder& holder, native_socket,
+PORTGUARD_DECL bool is_same_socket(const port_holder& holder, native_socket,
     std::uint64_t identity) noexcept
 {
   return identity != 0 && holder.inode == identity;
@@ -544,7 +544,7 @@ std::size_t for_each_socket_descriptor(Visit visit)
 /// name; the whole of /proc is walked (for_each_socket_descriptor()), since
 /// one socket may be open in several processes. Returns the number of
 /// processes whose descriptors this process was not allowed to list.
-inline std::size_t find_owners(std::vector<port_holder>& holders)
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>& holders)
 {
   std::unordered_map<std::uint64_t, std::vector<port_holder*>> wanted;
   for (port_holder& h : holders)
@@ -572,7 +572,7 @@ inline std::size_t find_owners(std::vector<port_holder>& holders)
 }
 
 /// This process's id, as the table and holder_process::pid give it.
-inline std::uint32_t this_process_id() noexcept
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept
 {
   return static_cast<std::uint32_t>(::getpid());
 }
@@ -592,7 +592,7 @@ inline bool is_service_manager(std::uint32_t pid) noexcept
 /// not be listed, the socket's creator (`self.uid`) is the hint: a socket
 /// made by root or by this process's own user is taken as not shared with
 /// the processes this one cannot see; one made by another user is unknown.
-inline sharing_verdict judge_sharing(const port_holder& self, std::size_t hidden) noexcept
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder& self, std::size_t hidden) noexcept
 {
   const std::uint32_t me = this_process_id();
   bool seen_here = false;
@@ -612,7 +612,7 @@ inline sharing_verdict judge_sharing(const port_holder& self, std::size_t hidden
 
 /// Whether `holder` is a socket this process has open whose options keep
 /// rivals out: found by its inode among /proc/self/fd.
-inline bool listener_of_this_process_is_exclusive(const port_holder& holder,
+PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder& holder,
     error_code& ec)
 {
   DIR* fds = ::opendir("/proc/self/fd");

@@ -22,7 +22,7 @@
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
 
-inline void read_table(int, unsigned short, holder_scope, port_holders& out,
+PORTGUARD_DECL void read_table(int, unsigned short, holder_scope, port_holders& out,
     error_code& ec)
 {
   out.sockets.clear();
@@ -33,45 +33,45 @@ inline void read_table(int, unsigned short, holder_scope, port_holders& out,
 /// Where a table that lists bound TCP sockets can be had (nowhere here).
 constexpr const char* bound_listing_hint = "";
 
-inline bool table_lists_bound_sockets(error_code& cause) noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets(error_code& cause) noexcept
 {
   cause.clear();
   return false;
 }
 
-inline bool table_lists_bound_sockets() noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets() noexcept
 {
   return false;
 }
 
-inline std::uint64_t socket_identity(native_socket) noexcept
+PORTGUARD_DECL std::uint64_t socket_identity(native_socket) noexcept
 {
   return 0;
 }
 
-inline bool is_same_socket(const port_holder&, native_socket, std::uint64_t) noexcept
+PORTGUARD_DECL bool is_same_socket(const port_holder&, native_socket, std::uint64_t) noexcept
 {
   return false;
 }
 
-inline std::size_t find_owners(std::vector<port_holder>&)
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>&)
 {
   return 0;
 }
 
-inline sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
 {
   return sharing_verdict::alone;
 }
 
-inline bool listener_of_this_process_is_exclusive(const port_holder&, error_code& ec)
+PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder&, error_code& ec)
 {
   ec = net::error::operation_not_supported;
   return false;
 }
 
 /// This process's id, as the table and holder_process::pid give it.
-inline std::uint32_t this_process_id() noexcept
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept
 {
   return static_cast<std::uint32_t>(::getpid());
 }

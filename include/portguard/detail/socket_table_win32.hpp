@@ -80,7 +80,7 @@ inline unsigned short table_port(DWORD port) noexcept
 /// Every socket holding `port` (0: every port) of `protocol`: TCP
 /// listeners, or UDP sockets, both families. Windows lists no TCP socket
 /// that is bound but not listening, so a TCP list is never complete.
-inline void read_table(int protocol, unsigned short port, holder_scope scope,
+PORTGUARD_DECL void read_table(int protocol, unsigned short port, holder_scope scope,
     port_holders& out, error_code& ec)
 {
   out.sockets.clear();
@@ -173,20 +173,20 @@ inline void read_table(int protocol, unsigned short port, holder_scope scope,
 /// Where a table that lists bound TCP sockets can be had (nowhere here).
 constexpr const char* bound_listing_hint = "";
 
-inline bool table_lists_bound_sockets(error_code& cause) noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets(error_code& cause) noexcept
 {
   cause.clear();
   return false;
 }
 
-inline bool table_lists_bound_sockets() noexcept
+PORTGUARD_DECL bool table_lists_bound_sockets() noexcept
 {
   return false;
 }
 
 /// This socket's identity in the table: the process id (the table has no
 /// per-socket identity on Windows).
-inline std::uint64_t socket_identity(native_socket) noexcept
+PORTGUARD_DECL std::uint64_t socket_identity(native_socket) noexcept
 {
   return ::GetCurrentProcessId();
 }
@@ -195,7 +195,7 @@ inline std::uint64_t socket_identity(native_socket) noexcept
 /// and port, in this process or in one the table does not name. Only one
 /// entry is ever taken for the socket, so a second socket on the same
 /// address still shows.
-inline bool is_same_socket(const port_holder& holder, native_socket s,
+PORTGUARD_DECL bool is_same_socket(const port_holder& holder, native_socket s,
     std::uint64_t identity) noexcept
 {
   if (holder.pid && *holder.pid != identity)
@@ -210,7 +210,7 @@ inline bool is_same_socket(const port_holder& holder, native_socket s,
 /// Fills in the process names of holders whose pid is known and visible,
 /// and that process as the one entry of `processes` (the table names one
 /// owner per socket). Returns 0: no process is hidden from the table.
-inline std::size_t find_owners(std::vector<port_holder>& holders)
+PORTGUARD_DECL std::size_t find_owners(std::vector<port_holder>& holders)
 {
   for (port_holder& h : holders)
   {
@@ -237,7 +237,7 @@ inline std::size_t find_owners(std::vector<port_holder>& holders)
 /// Windows names one owner per socket: a duplicated handle
 /// (WSADuplicateSocket) cannot be seen, so a socket of this process is
 /// taken as its own.
-inline sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
+PORTGUARD_DECL sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
 {
   return sharing_verdict::alone;
 }
@@ -245,7 +245,7 @@ inline sharing_verdict judge_sharing(const port_holder&, std::size_t) noexcept
 /// Whether `holder` belongs to this process. The table gives no handle, so
 /// the listener's options cannot be read here: a listener of this process
 /// is taken as this process's own.
-inline bool listener_of_this_process_is_exclusive(const port_holder& holder,
+PORTGUARD_DECL bool listener_of_this_process_is_exclusive(const port_holder& holder,
     error_code& ec)
 {
   ec.clear();
@@ -253,7 +253,7 @@ inline bool listener_of_this_process_is_exclusive(const port_holder& holder,
 }
 
 /// This process's id, as the table and holder_process::pid give it.
-inline std::uint32_t this_process_id() noexcept
+PORTGUARD_DECL std::uint32_t this_process_id() noexcept
 {
   return static_cast<std::uint32_t>(::GetCurrentProcessId());
 }
