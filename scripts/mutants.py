@@ -67,17 +67,22 @@ MUTANTS = [
         ["set_exclusive"]),
     Mutant(
         "is_exclusive_always_true", "portguard/detail/impl/verify.ipp",
-        "is_exclusive_now() answers true for every socket",
-        [("""PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+        "judge_exclusive_now() (is_exclusive()'s judgement) answers true for every socket",
+        [("""PORTGUARD_DECL exclusive_finding judge_exclusive_now(native_socket s, bool proven,
+    error_code& ec)
 {
+  exclusive_finding f;
   ec.clear();
-""", """PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+""", """PORTGUARD_DECL exclusive_finding judge_exclusive_now(native_socket s, bool proven,
+    error_code& ec)
 {
+  exclusive_finding f;
   ec.clear();
-  return true; // mutant
+  f.exclusive = true;
+  return f; // mutant
 """, 1)],
         [("is_exclusive", None)],
-        ["is_exclusive_now"]),
+        ["judge_exclusive_now", "is_exclusive_now"]),
     Mutant(
         "set_option_refuses_nothing", "portguard/detail/socket_rules.hpp",
         "option_would_share() is always false: a secure acceptor takes "
@@ -96,15 +101,16 @@ MUTANTS = [
         "holder_check_skipped", "portguard/detail/impl/verify.ipp",
         "the socket-table truth check is skipped: table_shows_alone() and "
         "bind_proves_alone() always say 'alone'",
-        [("""    exclusivity policy, error_code& ec, bool check_sharing)
+        [("""    exclusivity policy, error_code& ec, bool check_sharing, port_holders* found)
 {
-  port_holders others;
-""", """    exclusivity policy, error_code& ec, bool check_sharing)
+  port_holders own;
+""", """    exclusivity policy, error_code& ec, bool check_sharing, port_holders* found)
 {
   (void)check_sharing;
+  (void)found;
   ec.clear();
   return true; // mutant
-  port_holders others;
+  port_holders own;
 """, 1),
          ("""    error_code& ec)
 {

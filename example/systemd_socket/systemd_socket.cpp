@@ -16,8 +16,21 @@
 // descriptor 3 and LISTEN_FDS=1, LISTEN_PID=<its pid> in the environment.
 // The service adopts it into a secure_acceptor, which checks it: a socket
 // that others could share (ReusePort=yes sets SO_REUSEPORT) is refused with
-// portguard::error::not_exclusive, and the service exits with status 2
-// instead of serving on a port a rival may share.
+// portguard::error::not_exclusive, one whose port another process holds
+// with portguard::error::port_shared, and the service exits with status 2
+// instead of serving on a port a rival may share. The message says why and
+// what to do:
+//
+//   systemd_socket: refusing the passed socket: assign: SO_REUSEPORT on; to
+//   fix: set ReusePort=no in the .socket unit; or adopt it with
+//   exclusivity::best_effort: the socket's options let others share its
+//   port; turn the sharing option off, or use exclusivity::best_effort
+//   [portguard:3]
+//
+//   systemd_socket: refusing the passed socket: assign: held by
+//   127.0.0.1:8080 bound, not listening, uid 65534, pid 27994 (python3); to
+//   fix: stop pid 27994 (python3) of uid 65534, then bind again; or use
+//   exclusivity::best_effort: another socket already holds this port; ...
 //
 //   systemd_socket [--once]
 //
@@ -88,20 +101,21 @@ int main(int argc, char* argv[])
 
   net::io_context ctx;
   portguard::secure_acceptor acceptor(ctx); // exclusivity::required
-  portguard::error_code ec;
-  acceptor.assign(protocol_of(fd), fd, ec);
-  if (ec == portguard::error::not_exclusive)
+  try
   {
-    // The acceptor did not take the socket: we still own it.
-    std::cerr << "systemd_socket: refusing the passed socket: " << ec.message() << '\n';
-    ::close(fd);
-    return 2;
+    acceptor.assign(protocol_of(fd), fd);
   }
-  if (ec)
+  catch (const portguard::system_error& e)
   {
-    std::cerr << "systemd_socket: cannot adopt descriptor " << fd << ": " << ec.message() << '\n';
+    // The acceptor did not take the socket: we still own it. The message
+    // names the option or the holder, and the fix.
+    const bool refused = e.code() == portguard::error::not_exclusive
+        || e.code() == portguard::error::port_shared;
+    std::cerr << "systemd_socket: " << (refused ? "refusing the passed socket: "
+                                                : "cannot adopt the passed socket: ")
+              << e.what() << '\n';
     ::close(fd);
-    return 1;
+    return refused ? 2 : 1;
   }
 
   try

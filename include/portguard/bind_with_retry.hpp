@@ -241,6 +241,10 @@ bind_with_retry(Socket& socket, const typename Socket::endpoint_type& endpoint,
   detail::throw_naming_holder(ec, "bind_with_retry", endpoint);
 }
 
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(bind_with_retry)
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(listen_with_retry)
+
 PORTGUARD_NAMESPACE_END
 
 #if defined(PORTGUARD_HEADER_ONLY) || defined(PORTGUARD_SOURCE)

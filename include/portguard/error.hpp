@@ -31,7 +31,9 @@ enum class error
   /// secure acceptor refuses any option that would let others share its port.
   conflicting_option,
 
-  /// An adopted socket lets other sockets share its port.
+  /// A socket's options let other sockets share its port (an adopted
+  /// socket is refused with it under exclusivity::required);
+  /// portguard::why_not_exclusive() names the option.
   not_exclusive,
 
   /// Exclusivity must be set before bind, and the socket is already bound.
@@ -64,7 +66,12 @@ enum class error
   /// connections too. The service manager that handed the socket over (the
   /// parent process, or PID 1) does not count. Under exclusivity::required
   /// adoption fails; the throwing form names the other process.
-  socket_shared
+  socket_shared,
+
+  /// The same port on the other address family is free and unguarded:
+  /// anyone may bind it and receive the clients that try that family first
+  /// (a reason of portguard::why_not_exclusive(); see portguard::other_family).
+  other_family_open
 };
 
 namespace detail {
@@ -98,8 +105,8 @@ public:
     case error::conflicting_option:
       return "the option would let other sockets share the port; leave it out";
     case error::not_exclusive:
-      return "the socket lets others share its port; adopt it with "
-             "exclusivity::best_effort or create it exclusive";
+      return "the socket's options let others share its port; turn the sharing option "
+             "off, or use exclusivity::best_effort";
     case error::already_bound:
       return "the socket is already bound; make it exclusive between open and bind, "
              "or use secure_acceptor";
@@ -110,14 +117,17 @@ public:
       return "another socket already holds this port; stop it (portguard::holders_of "
              "names it) or use exclusivity::best_effort";
     case error::holders_unknown:
-      return "the OS socket table cannot show who holds the port; use "
-             "exclusivity::best_effort";
+      return "the OS socket table cannot show who holds the port; run where it can, or "
+             "use exclusivity::best_effort";
     case error::other_family_held:
       return "another socket holds this port on the other address family; stop it, or "
              "use other_family::leave_open";
     case error::socket_shared:
-      return "another process holds this same socket (a passed or inherited descriptor); "
-             "close its copy or use best_effort";
+      return "another process holds this same socket (passed or inherited); close its "
+             "copy, or use exclusivity::best_effort";
+    case error::other_family_open:
+      return "this port on the other address family is free for anyone; guard it "
+             "(guard_other_family)";
     }
     return "unknown portguard error";
   }

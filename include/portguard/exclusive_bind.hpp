@@ -296,6 +296,11 @@ guard_other_family(Socket& socket, exclusivity policy = exclusivity::required)
   detail::throw_naming_holder(ec, "guard_other_family", socket.local_endpoint(ignored));
 }
 
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(make_exclusive)
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(exclusive_bind)
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(guard_other_family)
+
 PORTGUARD_NAMESPACE_END
 
 #endif // PORTGUARD_EXCLUSIVE_BIND_HPP

@@ -122,8 +122,8 @@ exclusive_listen(Acceptor& acceptor, error_code& ec)
 
 /// Makes a bound acceptor exclusive and listens (throwing form).
 /**
- * @throws system_error Thrown on failure, naming "exclusive_listen" and,
- * for a port held by another socket on either family, the holder.
+ * @throws system_error Thrown on failure, naming "exclusive_listen", the
+ * option judged or the holder (on either family), and the remedy.
  */
 template <typename Acceptor>
 std::enable_if_t<detail::is_acceptor_v<Acceptor>>
@@ -131,11 +131,14 @@ exclusive_listen(Acceptor& acceptor, exclusivity policy = exclusivity::required,
     other_family family = other_family::guard)
 {
   error_code ec;
-  error_code ignored;
-  const auto endpoint = acceptor.local_endpoint(ignored);
+  const detail::failure_site site = detail::site_before_listen(acceptor.native_handle());
   portguard::exclusive_listen(acceptor, policy, family, ec);
-  detail::throw_naming_holder(ec, "exclusive_listen", endpoint);
+  if (ec)
+    detail::throw_explained(ec, "exclusive_listen", site);
 }
+
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(exclusive_listen)
 
 PORTGUARD_NAMESPACE_END
 

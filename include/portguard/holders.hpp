@@ -47,13 +47,17 @@ PORTGUARD_NAMESPACE_BEGIN
 template <typename Endpoint>
 port_holders holders_of(const Endpoint& endpoint, error_code& ec)
 {
+  static_assert(!detail::is_other_flavour_endpoint_v<Endpoint>, PORTGUARD_DETAIL_OTHER_FLAVOUR);
   port_holders result;
-  detail::read_holders(endpoint.protocol().protocol(), endpoint.port(),
-      detail::holder_scope::all, result, ec);
-  if (ec)
-    return result;
-  detail::keep_overlapping(result.sockets, endpoint.address(), false);
-  detail::find_owners(result.sockets);
+  if constexpr (!detail::is_other_flavour_endpoint_v<Endpoint>)
+  {
+    detail::read_holders(endpoint.protocol().protocol(), endpoint.port(),
+        detail::holder_scope::all, result, ec);
+    if (ec)
+      return result;
+    detail::keep_overlapping(result.sockets, endpoint.address(), false);
+    detail::find_owners(result.sockets);
+  }
   return result;
 }
 
@@ -64,6 +68,7 @@ port_holders holders_of(const Endpoint& endpoint, error_code& ec)
 template <typename Endpoint>
 port_holders holders_of(const Endpoint& endpoint)
 {
+  static_assert(!detail::is_other_flavour_endpoint_v<Endpoint>, PORTGUARD_DETAIL_OTHER_FLAVOUR);
   error_code ec;
   port_holders result = portguard::holders_of(endpoint, ec);
   detail::throw_if(ec, "holders_of");
@@ -131,6 +136,9 @@ inline std::string to_string(const port_holder& holder)
 {
   return detail::describe(holder);
 }
+
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(other_holders)
 
 PORTGUARD_NAMESPACE_END
 

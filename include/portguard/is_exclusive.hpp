@@ -69,6 +69,9 @@ PORTGUARD_NAMESPACE_BEGIN
  * 6.8 does not list bound TCP sockets; netlink refused in a sandbox; the
  * throwing form names which, or the user that made a socket whose other
  * holders cannot be seen). The result is false on error.
+ *
+ * @see portguard::why_not_exclusive() for why the answer is false: the
+ * reason, the option judged, the holders and the remedy.
  */
 template <typename Socket>
 std::enable_if_t<detail::is_inspectable_v<Socket>, bool>
@@ -79,10 +82,8 @@ is_exclusive(Socket& socket, error_code& ec)
     ec = net::error::bad_descriptor;
     return false;
   }
-  bool guarded = false;
-  if constexpr (detail::is_secure_acceptor_v<Socket>)
-    guarded = socket.guards_other_family();
-  return detail::is_exclusive_on_both_families(socket.native_handle(), false, guarded, ec);
+  return detail::is_exclusive_on_both_families(socket.native_handle(), false,
+      detail::guards_other_family_of(socket), ec);
 }
 
 /// Whether a live socket holds its port alone and no rival could join it
@@ -101,6 +102,9 @@ is_exclusive(Socket& socket)
     detail::throw_for_socket(ec, "is_exclusive", socket.native_handle());
   return result;
 }
+
+/// The other Asio flavour's sockets: a static_assert that names the macro.
+PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(is_exclusive)
 
 PORTGUARD_NAMESPACE_END
 

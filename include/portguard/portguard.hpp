@@ -22,5 +22,6 @@
 #include <portguard/port_holder.hpp>
 #include <portguard/port_rules.hpp>
 #include <portguard/secure_acceptor.hpp>
+#include <portguard/verdict.hpp>
 
 #endif // PORTGUARD_PORTGUARD_HPP

@@ -307,16 +307,19 @@ public:
 
   /// Adopts an existing native acceptor after checking it.
   /**
-   * @throws system_error Thrown on failure, naming "assign" and, for
-   * portguard::error::socket_shared, the other process (uid, pid, name);
-   * for portguard::error::holders_unknown, the cause.
+   * @throws system_error Thrown on failure, naming "assign" and, for a
+   * refused socket, the option judged or the holder (for
+   * portguard::error::socket_shared the other process: uid, pid, name), and
+   * the remedy (for a socket from systemd, the .socket unit's setting:
+   * "ReusePort=no"); for portguard::error::holders_unknown, the cause.
    */
   void assign(const protocol_type& protocol,
       const native_handle_type& native_acceptor)
   {
     error_code ec;
     assign(protocol, native_acceptor, ec);
-    detail::throw_for_socket(ec, "assign", native_acceptor);
+    if (ec)
+      detail::throw_for_socket(ec, "assign", native_acceptor, detail::remedy_for::adoption);
   }
 
   /// Adopts an existing native acceptor after checking it.
@@ -434,6 +437,13 @@ public:
   {
     error_code ec;
     set_option(option, ec);
+    if (ec == error::conflicting_option)
+    {
+      const protocol_type protocol = endpoint_type().protocol();
+      detail::throw_for_socket(ec, "set_option", this->native_handle(),
+          detail::remedy_for::socket, detail::option_setting_words(option.level(protocol),
+              option.name(protocol), option.data(protocol), option.size(protocol)));
+    }
     detail::throw_if(ec, "set_option");
   }
 

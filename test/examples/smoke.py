@@ -28,6 +28,7 @@ import errno
 import os
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -363,6 +364,11 @@ def case_systemd(exe):
         _, err = finish(proc, expected_status=2)
         if "refusing" not in err:
             fail("expected a refusal message, got %r" % err)
+        # The message names the option and the unit setting that fixes it.
+        if "SO_REUSEPORT on" not in err or "ReusePort=no" not in err:
+            fail("the refusal should name SO_REUSEPORT and ReusePort=no, got %r" % err)
+        if err.find("best_effort") < err.find("ReusePort=no"):
+            fail("the unit setting should come before best_effort: %r" % err)
         ok("the shareable passed socket is refused: " + err.strip())
         if not rival_binds(socket.SOCK_STREAM, port):
             fail("control: the rival should share the refused socket's port")
@@ -373,6 +379,91 @@ def case_systemd(exe):
     # Nothing passed: a clear error, not a crash.
     proc = start([exe, "--once"])
     finish(proc, expected_status=1)
+
+
+def squat_as_nobody(port):
+    """A child of user nobody that binds 127.0.0.1:port with SO_REUSEADDR,
+    does not listen, and holds it until its stdin closes (needs root)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", r"""
+import os, socket, sys
+os.setgroups([]); os.setgid(65534); os.setuid(65534)
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+print("bound", flush=True)
+sys.stdin.read()
+""", str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    STARTED.append(child)
+    if read_line_within(child, "the squatter's bind").strip() != "bound":
+        fail("the squatter as nobody could not bind (harness problem)")
+    return child
+
+
+def activate(exe, port):
+    """systemd-socket-activate on 127.0.0.1:port running the example; it
+    binds and listens, then starts the example at the first connection."""
+    proc = start(["systemd-socket-activate", "-l", "%s:%d" % (LOOPBACK, port), exe, "--once"])
+    deadline = time.monotonic() + TIMEOUT
+    line = ""
+    while "Listening on" not in line:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([proc.stderr], [], [], left)[0]:
+            fail("systemd-socket-activate did not listen within %.0f s" % TIMEOUT)
+        char = os.read(proc.stderr.fileno(), 1).decode()
+        if not char:
+            fail("systemd-socket-activate exited: %r" % line)
+        line += char
+    return proc
+
+
+def case_systemd_activate(exe):
+    # The example started by systemd's own tool, as a .socket unit would.
+    tool = shutil.which("systemd-socket-activate")
+    if EMULATOR or not tool:
+        print("skipped: [platform] systemd-socket-activate is not installed")
+        sys.exit(SKIP)
+    port = free_port()
+    proc = activate(exe, port)
+    reply = exchange_tcp(port, b"", b"\n")
+    if reply != b"hello from an exclusive socket\n":
+        fail("unexpected reply %r" % reply)
+    finish(proc)
+    ok("the socket systemd-socket-activate passed is adopted and served")
+
+    if os.geteuid() != 0:
+        print("skipped: [identity] a squatter of user nobody needs root")
+        sys.exit(SKIP)
+    # A squatter of user nobody bound the port first, with SO_REUSEADDR.
+    port = free_port()
+    squatter = squat_as_nobody(port)
+    try:
+        # The control: systemd binds and listens beside it, unaware.
+        proc = activate(exe, port)
+        ok("control: systemd-socket-activate listens beside the squatter")
+        try:
+            with socket.create_connection((LOOPBACK, port), timeout=TIMEOUT) as c:
+                c.recv(1)  # the example starts; it refuses and exits
+        except OSError:
+            pass
+        _, err = finish(proc, expected_status=2)
+        with open("/proc/%d/comm" % squatter.pid) as comm:
+            name = comm.read().strip()
+        for part in ("uid 65534", "pid %d (%s)" % (squatter.pid, name),
+                     "to fix: stop pid %d" % squatter.pid):
+            if part not in err:
+                fail("the refusal should name %r: %r" % (part, err))
+        ok("beside a squatter the passed socket is refused: " + err.strip())
+    finally:
+        squatter.stdin.close()
+        squatter.wait(timeout=TIMEOUT)
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
 
 
 # -- The hostile start ----------------------------------------------------------
@@ -470,6 +561,7 @@ CASES = {
     "retrofit": case_retrofit,
     "retrofit_option": case_retrofit_option,
     "systemd": case_systemd,
+    "systemd_activate": case_systemd_activate,
     "restart": case_restart,
 }
 

@@ -8,6 +8,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <iterator>
 #include <set>
 #include <string>
@@ -30,7 +31,7 @@ BOOST_AUTO_TEST_CASE(every_error_has_its_own_message)
   const error all[] = {error::option_refused, error::conflicting_option,
       error::not_exclusive, error::already_bound, error::wrong_socket_type,
       error::port_shared, error::holders_unknown, error::other_family_held,
-      error::socket_shared};
+      error::socket_shared, error::other_family_open};
   for (error e : all)
   {
     const std::string message = portguard::make_error_code(e).message();
@@ -40,12 +41,30 @@ BOOST_AUTO_TEST_CASE(every_error_has_its_own_message)
       BOOST_TEST(message.size() <= 120u, "one short sentence");
       BOOST_TEST(message.find(';') != std::string::npos, "the error, then the remedy");
       BOOST_TEST(message.find("unknown") == std::string::npos);
+      // Where best_effort is offered beside a fix, the fix comes first.
+      const std::string last = "or use exclusivity::best_effort";
+      if (message.find("best_effort") != std::string::npos && e != error::option_refused)
+        BOOST_TEST(message.substr(message.size() - std::min(message.size(), last.size()))
+            == last, "another remedy first, best_effort last");
     }
     messages.insert(message);
   }
   BOOST_TEST(messages.size() == std::size(all));
   BOOST_TEST(portguard::make_error_code(static_cast<error>(999)).message()
       == "unknown portguard error");
+}
+
+BOOST_AUTO_TEST_CASE(values_are_stable)
+{
+  // Codes cross process and module boundaries as numbers: new values go last.
+  using portguard::error;
+  BOOST_TEST(static_cast<int>(error::option_refused) == 1);
+  BOOST_TEST(static_cast<int>(error::not_exclusive) == 3);
+  BOOST_TEST(static_cast<int>(error::port_shared) == 6);
+  BOOST_TEST(static_cast<int>(error::holders_unknown) == 7);
+  BOOST_TEST(static_cast<int>(error::other_family_held) == 8);
+  BOOST_TEST(static_cast<int>(error::socket_shared) == 9);
+  BOOST_TEST(static_cast<int>(error::other_family_open) == 10);
 }
 
 #if !defined(PORTGUARD_STANDALONE_ASIO)

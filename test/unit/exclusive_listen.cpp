@@ -235,6 +235,25 @@ BOOST_AUTO_TEST_CASE(reuse_port_is_refused_unless_best_effort)
   portguard::exclusive_listen(acceptor, ec);
   BOOST_TEST((ec == portguard::error::not_exclusive), ec.message());
 
+  // The throwing form names the option and the fix.
+  tcp::acceptor named(ctx);
+  named.open(tcp::v4());
+  named.set_option(tcp::acceptor::reuse_address(true));
+  named.set_option(portguard::exclusive_address_use(false)); // SO_REUSEPORT on
+  named.bind({endpoint.address(), unused_tcp_port()});
+  try
+  {
+    portguard::exclusive_listen(named);
+    BOOST_ERROR("no exception for SO_REUSEPORT");
+  }
+  catch (const portguard::system_error& e)
+  {
+    const std::string what = e.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_TEST(what.find("exclusive_listen: SO_REUSEPORT on; to fix: turn SO_REUSEPORT off")
+        == 0, what);
+  }
+
   tcp::acceptor tolerated(ctx);
   tolerated.open(tcp::v4());
   tolerated.set_option(portguard::exclusive_address_use(false));

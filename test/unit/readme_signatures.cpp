@@ -115,6 +115,14 @@ bool is_exclusive_forms(Socket& s, error_code& ec)
   return pg::is_exclusive(s) && pg::is_exclusive(s, ec);
 }
 
+// `why_not_exclusive(socket[, ec])`, an `exclusivity_verdict` with `to_string()`
+template <typename Socket>
+bool why_not_exclusive_forms(Socket& s, error_code& ec)
+{
+  const pg::exclusivity_verdict v = pg::why_not_exclusive(s);
+  return v.exclusive == pg::why_not_exclusive(s, ec).exclusive && !v.to_string().empty();
+}
+
 // `graceful_close(socket[, limits][, ec])`, `async_graceful_close(socket[, limits], token)`;
 // "takes a stream socket or Beast's tcp_stream".
 template <typename Stream>
@@ -196,6 +204,10 @@ static_assert(std::is_enum<pg::error>::value, "portguard::error");
   is_exclusive_forms(secure, ec);
   is_exclusive_forms(datagram, ec);
   is_exclusive_forms(stream, ec);
+  why_not_exclusive_forms(acceptor, ec);
+  why_not_exclusive_forms(secure, ec);
+  why_not_exclusive_forms(datagram, ec);
+  why_not_exclusive_forms(stream, ec);
   graceful_close_forms(stream, ec);
   listen_with_retry_forms(secure, te, ec);
   bind_with_retry_forms(secure, te, ec);
@@ -236,6 +248,7 @@ BOOST_AUTO_TEST_CASE(shorthand_forms_do_what_the_table_says, *boost::unit_test::
   pg::guard_other_family(retrofit); // a plain bind leaves [::1] at that port free
   retrofit.listen();
   BOOST_TEST(pg::is_exclusive(retrofit, ec), ec.message());
+  BOOST_TEST(pg::why_not_exclusive(retrofit).to_string() == "exclusive");
 
   pg::secure_acceptor listening(ctx);
   pg::listen_with_retry(listening, tcp::endpoint(loopback, 0), ec);

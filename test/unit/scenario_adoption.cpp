@@ -15,6 +15,7 @@
 
 #include "support/rival.hpp"
 #include "support/skip.hpp"
+#include "support/squatter.hpp"
 
 #include "support/net.hpp"
 #include "support/ports.hpp"
@@ -26,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -199,6 +201,77 @@ BOOST_AUTO_TEST_CASE(systemd_reuse_port_socket_refused, *boost::unit_test::timeo
   adopter.assign(tcp::v4(), fd, ec);
   BOOST_TEST((ec == portguard::error::not_exclusive), ec.message());
   BOOST_TEST(!adopter.is_open());
+}
+
+BOOST_AUTO_TEST_CASE(systemd_reuse_port_refusal_names_the_unit_setting,
+    *boost::unit_test::timeout(60))
+{
+  net::io_context ctx;
+  unsigned short port = 0;
+  const int fd = systemd_style_socket(ctx, true, port);
+  tcp::acceptor owner(ctx, tcp::v4(), fd); // closes it at the end
+  portguard::secure_acceptor adopter(ctx);
+  std::string what;
+  try
+  {
+    adopter.assign(tcp::v4(), fd);
+  }
+  catch (const portguard::system_error& e)
+  {
+    BOOST_TEST((e.code() == portguard::error::not_exclusive), e.code().message());
+    what = e.what();
+  }
+  BOOST_TEST_MESSAGE(what);
+  BOOST_TEST(what.find("assign: SO_REUSEPORT on") == 0, what);
+  const std::size_t setting = what.find("ReusePort=no");
+  BOOST_TEST(setting != std::string::npos, what);
+  BOOST_TEST(what.find("best_effort") > setting, "the unit setting first, best_effort last");
+
+  // Control: without ReusePort=yes the same adoption succeeds.
+  const int plain = systemd_style_socket(ctx, false, port);
+  portguard::secure_acceptor adopted(ctx);
+  BOOST_CHECK_NO_THROW(adopted.assign(tcp::v4(), plain));
+}
+
+BOOST_AUTO_TEST_CASE(squatter_beside_systemd_socket_named,
+    *boost::unit_test::timeout(60)
+        * skip_unless([] { return first_reason(linux_only_reason(),
+                               identity_reason(identity::other_user)); }))
+{
+  // nobody bound 127.0.0.1:P first with SO_REUSEADDR; systemd's socket
+  // (SO_REUSEADDR) binds and listens beside it, unaware.
+  net::io_context ctx;
+  unsigned short port = 0;
+  std::unique_ptr<squatter> squatting;
+  for (int attempt = 0; attempt < 4 && !(squatting && squatting->holds()); ++attempt)
+  {
+    port = unused_tcp_port();
+    squatting = std::make_unique<squatter>(reuse_address_rival(port), identity::other_user);
+  }
+  BOOST_TEST_REQUIRE(squatting->holds(), squatting->result());
+  tcp::acceptor passed(ctx, tcp::v4());
+  passed.set_option(net::socket_base::reuse_address(true));
+  passed.bind(tcp::endpoint(loopback, port));
+  passed.listen();
+  portguard::secure_acceptor adopter(ctx);
+  std::string what;
+  try
+  {
+    adopter.assign(tcp::v4(), passed.native_handle());
+  }
+  catch (const portguard::system_error& e)
+  {
+    BOOST_TEST((e.code() == portguard::error::port_shared), e.code().message());
+    what = e.what();
+  }
+  BOOST_TEST_MESSAGE(what);
+  const std::string pid = "pid " + std::to_string(squatting->pid());
+  BOOST_TEST(what.find("uid 65534, " + pid + " (") != std::string::npos, what);
+  BOOST_TEST(what.find("to fix: stop " + pid + " (") != std::string::npos, what);
+
+  // Control: the squatter gone, the same socket is adopted.
+  squatting.reset();
+  BOOST_CHECK_NO_THROW(adopter.assign(tcp::v4(), passed.release()));
 }
 
 BOOST_TEST_DECORATOR(*boost::unit_test::timeout(60)
@@ -455,10 +528,18 @@ BOOST_AUTO_TEST_CASE(descriptor_kept_by_its_giver_refused, *boost::unit_test::ti
     BOOST_TEST((e.code() == portguard::error::socket_shared), e.code().message());
     BOOST_TEST(what.find("uid 65534, pid " + std::to_string(giver.pid())) != std::string::npos,
         what);
+    BOOST_TEST(what.find("to fix: close the other process's copy") != std::string::npos, what);
   }
 
   // is_exclusive() says no, and other_holders() names the socket itself.
   BOOST_TEST(portguard::is_exclusive(owner) == false);
+  // why_not_exclusive() says why: the socket itself is open in the giver.
+  const portguard::exclusivity_verdict v = portguard::why_not_exclusive(owner);
+  BOOST_TEST_MESSAGE(v.to_string());
+  BOOST_TEST(!v.exclusive);
+  BOOST_TEST((v.reason == portguard::error::socket_shared), v.to_string());
+  BOOST_TEST(v.cause.find("pid " + std::to_string(giver.pid())) != std::string::npos, v.cause);
+  BOOST_TEST(v.remedy.find("close the other process's copy") == 0, v.remedy);
   const portguard::port_holders others = portguard::other_holders(owner);
   BOOST_TEST_REQUIRE(others.sockets.size() == 1u);
   BOOST_TEST(lists_process(others.sockets.front(), giver.pid(), 65534u));

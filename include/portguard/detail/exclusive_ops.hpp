@@ -15,14 +15,17 @@
 #include <portguard/detail/other_family_guard.hpp>
 #include <portguard/detail/platform.hpp>
 #include <portguard/detail/socket_table.hpp>
+#include <portguard/detail/socket_traits.hpp>
 #include <portguard/detail/verify.hpp>
 #include <portguard/error.hpp>
 #include <portguard/exclusivity.hpp>
 #include <portguard/other_family.hpp>
 #include <portguard/port_holder.hpp>
 
+#include <cstddef>
 #include <string>
 #include <utility>
+#include <vector>
 
 PORTGUARD_NAMESPACE_BEGIN
 namespace detail {
@@ -371,16 +374,114 @@ void listen_bound_by_others(Socket& socket, exclusive_state<Protocol>& state, er
   keep_guard(s, state);
 }
 
-/// is_exclusive(): is_exclusive_now(), and the port covered on the other
-/// family. A connected TCP socket is judged by its listener.
+/// What judge_exclusive() found on both families: on the other family,
+/// `reason` is other_family_held or other_family_open (told apart only
+/// when explaining).
+struct exclusive_judgement : exclusive_finding
+{
+  net::ip::address other_address; // the other family's counterpart, when it is the reason
+  unsigned short port = 0;
+};
+
+/// The judgement is_exclusive() and why_not_exclusive() share: the answer
+/// is the same with or without `explain`, which only reads who holds the
+/// port on the other family. A connected TCP socket is judged by its
+/// listener. ec: as is_exclusive().
+PORTGUARD_DECL exclusive_judgement judge_exclusive(native_socket s, bool proven, bool guarded,
+    bool explain, error_code& ec);
+
+/// Whether `socket` is a secure acceptor that holds its guard: what the
+/// free is_exclusive() and why_not_exclusive() pass as `guarded`.
+template <typename Socket>
+bool guards_other_family_of(Socket& socket) noexcept
+{
+  if constexpr (is_secure_acceptor_v<Socket>)
+    return socket.guards_other_family();
+  else
+    return false;
+}
+
+/// is_exclusive(): judge_exclusive()'s answer.
 PORTGUARD_DECL bool is_exclusive_on_both_families(native_socket s, bool proven, bool guarded,
     error_code& ec);
 
-/// Throws for `ec`, naming the step and, for a port shared on either family
-/// or a socket another process holds too (socket_shared: the socket, already
-/// closed here, is still listed while that process keeps it), its holders
-/// with every process that has each open; for holders_unknown, the cause:
-/// about `port` of `protocol` on `address`.
+/// Where a remedy is offered: a socket this program made, or one it adopts
+/// (from systemd socket activation, whose unit settings are named then).
+enum class remedy_for
+{
+  socket,
+  adoption
+};
+
+/// An option's native name.
+PORTGUARD_DECL const char* native_option_name(rules::option o) noexcept;
+
+/// A raw option setting in words ("SO_REUSEPORT on"), for a refused
+/// set_option(); empty for an option the rules do not know.
+PORTGUARD_DECL std::string option_setting_words(int level, int name, const void* data,
+    std::size_t size);
+
+/// Whether `o`, set on the socket with this platform's exclusive options,
+/// opens it to unprivileged rivals: an option to name.
+PORTGUARD_DECL bool option_opens(const rules::defender& d, rules::option o) noexcept;
+
+/// The options that open the socket, in words: "SO_REUSEPORT on",
+/// "SO_REUSEADDR on a UDP socket", "SO_EXCLUSIVEADDRUSE off", ...
+PORTGUARD_DECL std::string option_words(const rules::defender& d, bool option_inert);
+
+/// The remedy for options that open the socket.
+PORTGUARD_DECL std::string option_remedy(const rules::defender& d, bool option_inert, remedy_for where);
+
+/// Who to stop, one holder at a time.
+PORTGUARD_DECL std::string stop_holders(const std::vector<port_holder>& holders);
+
+/// Why a socket is or is not exclusive, in words (an exclusivity_verdict's
+/// strings, and what the throwing forms add).
+struct explanation
+{
+  std::string option; // the option judged
+  std::string cause;  // holders_unknown: why the table cannot tell
+  std::string remedy;
+};
+
+/// The words for `reason` about a socket on `port`, with `holders` (of
+/// either family) already read and owned, and the options judged.
+PORTGUARD_DECL explanation explain(const error_code& reason, const exclusive_judgement& j,
+    int protocol, remedy_for where);
+
+/// The judgement with its words: `explained` receives the holders of either
+/// family (owners found) and the text. ec: as is_exclusive(), but
+/// holders_unknown is a reason, not an error.
+PORTGUARD_DECL exclusive_judgement judge_and_explain(native_socket s, bool proven, bool guarded,
+    remedy_for where, explanation& words, error_code& ec);
+
+/// What a throwing form knows of its failure, for throw_explained().
+struct failure_site
+{
+  int protocol = IPPROTO_TCP;
+  net::ip::address address;
+  unsigned short port = 0;
+  bool has_socket = false;  // `socket` is still open: its options and holders are read
+  native_socket socket{};
+  remedy_for where = remedy_for::socket;
+  std::string option;       // the option judged, when the caller knows it
+  bool options_known = false; // `options`: the socket's, read before a call that closes it
+  rules::defender options{};
+};
+
+/// The site of a bound socket that the call may close on failure
+/// (exclusive_listen): its endpoint, and its options as the call judges
+/// them (POSIX, not listening: SO_REUSEADDR is off until it listens).
+PORTGUARD_DECL failure_site site_before_listen(native_socket s);
+
+/// The one helper every throwing form uses: throws for `ec`, naming the
+/// step, the option judged, the holders found (either family) and the
+/// remedy, then the error's own message.
+[[noreturn]] PORTGUARD_DECL void throw_explained(const error_code& ec, const char* step,
+    const failure_site& site);
+
+/// Throws for `ec` about a bind of `port` of `protocol` on `address` (the
+/// socket is closed), through throw_explained().
 PORTGUARD_DECL void throw_naming_holder(const error_code& ec, const char* step,
     int protocol, const net::ip::address& address, unsigned short port);
 
@@ -393,11 +494,10 @@ void throw_naming_holder(const error_code& ec, const char* step, const Endpoint&
         endpoint.port());
 }
 
-/// Throws for `ec` about socket `s`, naming the step and, for
-/// holders_unknown, the cause; for socket_shared (and holders_unknown
-/// because the socket's maker cannot be seen) the other process: uid, pid,
-/// name.
-PORTGUARD_DECL void throw_for_socket(const error_code& ec, const char* step, native_socket s);
+/// Throws for `ec` about open socket `s` (judged as it is), through
+/// throw_explained(); `where`: adoption names the .socket unit's settings.
+PORTGUARD_DECL void throw_for_socket(const error_code& ec, const char* step, native_socket s,
+    remedy_for where = remedy_for::socket, std::string option = std::string());
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END

@@ -13,6 +13,7 @@
 #include <portguard/detail/config.hpp>
 
 #include <type_traits>
+#include <utility>
 
 PORTGUARD_NAMESPACE_BEGIN
 
@@ -78,7 +79,73 @@ template <typename Socket>
 constexpr bool is_inspectable_v = is_acceptor_v<Socket>
     || decltype(socket_test(static_cast<Socket*>(nullptr)))::value;
 
+template <typename T, typename = void>
+struct has_socket_shape : std::false_type
+{
+};
+
+template <typename T>
+struct has_socket_shape<T, std::void_t<typename T::protocol_type, typename T::executor_type,
+    typename T::endpoint_type, decltype(std::declval<T&>().native_handle())>>
+  : std::true_type
+{
+};
+
+/// A socket of the other Asio flavour (standalone Asio's in a Boost build,
+/// and back), told by its shape: an Asio socket's member types and
+/// native_handle(), but not this flavour's basic_socket or acceptor.
+template <typename Socket>
+constexpr bool is_other_flavour_v =
+    has_socket_shape<std::remove_cv_t<Socket>>::value && !is_inspectable_v<Socket>;
+
+template <typename T, typename = void>
+struct has_endpoint_shape : std::false_type
+{
+};
+
+template <typename T>
+struct has_endpoint_shape<T, std::void_t<typename T::protocol_type,
+    decltype(std::declval<const T&>().address()), decltype(std::declval<const T&>().port())>>
+  : std::true_type
+{
+};
+
+/// An endpoint of the other Asio flavour.
+template <typename Endpoint>
+constexpr bool is_other_flavour_endpoint_v = has_endpoint_shape<Endpoint>::value
+    && !std::is_same_v<Endpoint, net::ip::tcp::endpoint>
+    && !std::is_same_v<Endpoint, net::ip::udp::endpoint>;
+
+/// False, but only once `T` is known: a static_assert in a template that
+/// fires when it is instantiated.
+template <typename T>
+constexpr bool dependent_false_v = false;
+
 } // namespace detail
 PORTGUARD_NAMESPACE_END
+
+/// The text of the static_assert a call with the other Asio flavour's
+/// socket meets.
+#if defined(PORTGUARD_STANDALONE_ASIO)
+#  define PORTGUARD_DETAIL_OTHER_FLAVOUR                                    \
+     "this is a Boost.Asio socket: include portguard without "              \
+     "PORTGUARD_STANDALONE_ASIO (link portguard::portguard)"
+#else
+#  define PORTGUARD_DETAIL_OTHER_FLAVOUR                                    \
+     "this is a standalone Asio socket: define PORTGUARD_STANDALONE_ASIO "  \
+     "before including portguard (link portguard::standalone)"
+#endif
+
+/// Declares `name` for the other Asio flavour's sockets, every arity: a
+/// call fails to compile with PORTGUARD_DETAIL_OTHER_FLAVOUR instead of
+/// "no matching function".
+#define PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(name)                            \
+  template <typename Socket, typename... Args>                                \
+  std::enable_if_t<::portguard::detail::is_other_flavour_v<Socket>>           \
+  name(Socket&, Args&&...)                                                    \
+  {                                                                           \
+    static_assert(::portguard::detail::dependent_false_v<Socket>,            \
+        PORTGUARD_DETAIL_OTHER_FLAVOUR);                                      \
+  }
 
 #endif // PORTGUARD_DETAIL_SOCKET_TRAITS_HPP

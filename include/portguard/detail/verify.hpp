@@ -30,8 +30,10 @@ PORTGUARD_DECL net::ip::address bound_address(native_socket s, unsigned short& p
 /// is_exclusive() without a proof) the socket itself must not be held by
 /// another process either (read_other_holders(), a walk of /proc on Linux):
 /// error::socket_shared, or holders_unknown where that cannot be seen.
+/// `found`, when given, receives the other holders read.
 PORTGUARD_DECL bool table_shows_alone(native_socket s, holder_scope scope,
-    exclusivity policy, error_code& ec, bool check_sharing = false);
+    exclusivity policy, error_code& ec, bool check_sharing = false,
+    port_holders* found = nullptr);
 
 /// Windows: a probe bind with no options, closed at once, for what the table
 /// does not show. A wildcard socket: the family's loopback must be refused
@@ -50,10 +52,27 @@ PORTGUARD_DECL bool bind_proves_alone(native_socket s, bool reuse_address_was_on
 /// under exclusivity::required as table_shows_alone() with `check_sharing`.
 PORTGUARD_DECL bool verify_alone(native_socket s, exclusivity policy, error_code& ec);
 
+/// What judge_exclusive_now() found: the answer and, when it is no, the
+/// first reason (a portguard::error) with what it judged.
+struct exclusive_finding
+{
+  bool exclusive = false;
+  error_code reason;          // empty when exclusive or when `ec` was set
+  rules::defender socket{};   // the options judged (options_read)
+  bool options_read = false;
+  bool option_inert = false;  // Windows: the probe shows the option protects nothing
+  bool connection = false;    // a connected TCP socket, judged by its listeners
+  port_holders holders;       // the other holders read, if the table was read
+};
+
 /// is_exclusive(): options keep rivals out and nobody else holds the port,
 /// nor (without a proof) the socket itself in another process.
 /// `proven`: a portguard bind or adoption proved it alone, so only
 /// listeners are read and /proc is not walked.
+PORTGUARD_DECL exclusive_finding judge_exclusive_now(native_socket s, bool proven,
+    error_code& ec);
+
+/// is_exclusive() on this family: judge_exclusive_now()'s answer.
 PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec);
 
 /// What a verified bind learned.

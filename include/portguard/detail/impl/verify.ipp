@@ -31,9 +31,10 @@ PORTGUARD_DECL net::ip::address bound_address(native_socket s, unsigned short& p
 }
 
 PORTGUARD_DECL bool table_shows_alone(native_socket s, holder_scope scope,
-    exclusivity policy, error_code& ec, bool check_sharing)
+    exclusivity policy, error_code& ec, bool check_sharing, port_holders* found)
 {
-  port_holders others;
+  port_holders own;
+  port_holders& others = found ? *found : own;
   sharing_verdict sharing = sharing_verdict::alone;
   read_other_holders(s, scope, others, ec, true, check_sharing ? &sharing : nullptr);
   if (ec)
@@ -147,43 +148,62 @@ PORTGUARD_DECL bool verify_alone(native_socket s, exclusivity policy, error_code
   return table_shows_alone(s, scope, policy, ec, true);
 }
 
-PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+PORTGUARD_DECL exclusive_finding judge_exclusive_now(native_socket s, bool proven,
+    error_code& ec)
 {
+  exclusive_finding f;
   ec.clear();
   const int type = socket_type(s, ec);
   if (ec)
-    return false;
+    return f;
   if (type == SOCK_STREAM && is_connected(s))
   {
     // A connection's port is judged by this process's exclusive listeners.
-    port_holders holders;
+    f.connection = true;
     read_other_holders(s, exclusive_option_may_be_inert ? holder_scope::listeners
                                                         : holder_scope::all,
-        holders, ec, false);
+        f.holders, ec, false);
     if (ec)
-      return false;
+      return f;
     bool own_listener = false;
-    for (const port_holder& h : holders.sockets)
+    for (const port_holder& h : f.holders.sockets)
     {
       error_code listener_ec;
       if (h.state != holder_state::listening
           || !listener_of_this_process_is_exclusive(h, listener_ec))
-        return false;
+      {
+        f.reason = h.state == holder_state::listening ? error::not_exclusive
+                                                      : error::port_shared;
+        return f;
+      }
       own_listener = true;
     }
-    if (!holders.complete)
+    if (!f.holders.complete)
     {
       ec = error::holders_unknown;
-      return false;
+      return f;
     }
-    return own_listener;
+    f.exclusive = own_listener;
+    if (!own_listener)
+      f.reason = error::not_exclusive;
+    return f;
   }
-  if (!options_are_exclusive(s, ec))
-    return false;
+  f.socket = rules_defender(s, ec);
+  if (ec)
+    return f;
+  f.options_read = true;
+  if (rules::open_to_unprivileged(rules::this_platform(), f.socket))
+  {
+    f.reason = error::not_exclusive;
+    return f;
+  }
   unsigned short port = 0;
-  bound_address(s, port);
+  const bool wildcard = bound_address(s, port).is_unspecified();
   if (port == 0)
-    return true;
+  {
+    f.exclusive = true;
+    return f;
+  }
   holder_scope scope = proven ? holder_scope::listeners : holder_scope::all;
   if (exclusive_option_may_be_inert)
   {
@@ -191,21 +211,35 @@ PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& e
     if (!proven)
     {
       const bool probed_alone = probe_shows_alone(s, ec);
-      if (ec || !probed_alone)
-        return false;
+      if (ec)
+        return f;
+      if (!probed_alone)
+      {
+        f.option_inert = wildcard;
+        f.reason = wildcard ? error::not_exclusive : error::port_shared;
+        return f;
+      }
     }
     scope = holder_scope::listeners;
   }
-  const bool alone = table_shows_alone(s, scope, exclusivity::required, ec, !proven);
+  f.exclusive = table_shows_alone(s, scope, exclusivity::required, ec, !proven, &f.holders);
   if (ec == error::port_shared || ec == error::socket_shared)
-    ec.clear(); // others hold the port: the answer is "no", not an error
+  {
+    f.reason = ec;
+    ec.clear(); // others hold the port or the socket: the answer is "no", not an error
+  }
   else if (ec && proven)
   {
     // An unreadable table (a sandbox): the bind's own proof stands.
     ec.clear();
-    return true;
+    f.exclusive = true;
   }
-  return alone;
+  return f;
+}
+
+PORTGUARD_DECL bool is_exclusive_now(native_socket s, bool proven, error_code& ec)
+{
+  return judge_exclusive_now(s, proven, ec).exclusive;
 }
 
 } // namespace detail
