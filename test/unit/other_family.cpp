@@ -706,6 +706,43 @@ BOOST_AUTO_TEST_CASE(guard_lives_and_dies_with_its_socket,
   BOOST_TEST(open_descriptors() == base);
 }
 
+BOOST_AUTO_TEST_CASE(a_closed_plain_sockets_guard_gives_way_to_the_next_bind,
+    *utf::precondition(needs_ipv6))
+{
+  net::io_context ctx;
+  for (const bool plain_guarded_later : {false, true})
+  {
+    unsigned short port = 0;
+    {
+      tcp::acceptor plain(ctx);
+      if (plain_guarded_later)
+      {
+        plain.open(tcp::v4());
+        plain.bind(tcp::endpoint(net::ip::address_v4::loopback(), 0));
+        portguard::guard_other_family(plain);
+      }
+      else
+        portguard::exclusive_bind(plain, tcp::endpoint(net::ip::address_v4::loopback(), 0));
+      plain.listen();
+      port = plain.local_endpoint().port();
+    }
+    // The control: the closed socket's guard still holds [::1] (nothing in
+    // portguard has looked since) ...
+    tcp::acceptor probe(ctx, tcp::v6());
+    error_code ec;
+    probe.bind(tcp::endpoint(net::ip::address_v6::loopback(), port), ec);
+    BOOST_TEST((ec == net::error::address_in_use), "the guard lingers: " << ec.message());
+    probe.close();
+    // ... and a secure acceptor on the same port, likely on the same
+    // descriptor number, takes the port and a guard of its own.
+    portguard::secure_acceptor next(ctx);
+    next.open(tcp::v4());
+    next.bind(tcp::endpoint(net::ip::address_v4::loopback(), port), ec);
+    BOOST_TEST(!ec, "the stale guard gives way: " << ec.message());
+    BOOST_TEST(next.guards_other_family());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(port_zero_gets_a_port_free_on_both_families, *utf::precondition(needs_ipv6))
 {
   net::io_context ctx;

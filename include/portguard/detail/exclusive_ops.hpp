@@ -153,6 +153,8 @@ void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
   state.guard.reset();
   if (state.guard_in_registry)
     guard_registry::instance().drop(s);
+  else if (state.family == other_family::guard)
+    guard_registry::instance().sweep(); // a closed socket's guard may still hold the port
   if (state.family == other_family::leave_open)
   {
     state.bound = bind_verified(socket, endpoint, state.reuse_address, policy, ec,
