@@ -142,7 +142,8 @@ const char* open_exclusive(Socket& socket, exclusive_state<Protocol>& state,
 /// other_family::guard, the guard on the same port of the other family. For
 /// a given port the socket binds first ("address in use" stays about its
 /// own family) and is closed if the guard fails; for port 0 the guard binds
-/// first and the socket takes its port, retried a few times.
+/// first and the socket takes its port, retried a few times (also when the
+/// port is in TIME_WAIT on the socket's family).
 template <typename Socket, typename Protocol>
 void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
     const typename Protocol::endpoint& endpoint, exclusivity policy, bind_mode mode,
@@ -189,8 +190,11 @@ void bind_exclusive(Socket& socket, exclusive_state<Protocol>& state,
       typename Protocol::endpoint target = endpoint;
       if (state.guard.is_open())
         target.port(bound_port(state.guard.native_handle()));
-      state.bound = bind_verified(socket, target, state.reuse_address, policy, ec,
-          listen_follows);
+      // Any port will do: one in TIME_WAIT here is skipped, not joined
+      // with SO_REUSEADDR (which would leave the proof to the table).
+      const bool reuse_wanted = state.reuse_address
+          && !(state.guard.is_open() && attempt < attempts);
+      state.bound = bind_verified(socket, target, reuse_wanted, policy, ec, listen_follows);
       if (ec == net::error::address_in_use && state.guard.is_open() && socket.is_open()
           && attempt < attempts)
         continue;
