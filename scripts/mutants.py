@@ -47,7 +47,7 @@ class Mutant:
 
 MUTANTS = [
     Mutant(
-        "no_exclusive_option_posix", "portguard/detail/platform_posix.hpp",
+        "no_exclusive_option_posix", "portguard/detail/impl/platform_posix.ipp",
         "set_exclusive() sets nothing on POSIX (SO_REUSEPORT and, for UDP, "
         "SO_REUSEADDR stay as they were)",
         [("""{
@@ -84,13 +84,13 @@ MUTANTS = [
         [("is_exclusive", None)],
         ["judge_exclusive_now", "is_exclusive_now"]),
     Mutant(
-        "set_option_refuses_nothing", "portguard/detail/socket_rules.hpp",
+        "set_option_refuses_nothing", "portguard/detail/impl/socket_rules.ipp",
         "option_would_share() is always false: a secure acceptor takes "
         "SO_REUSEPORT / SO_REUSEADDR-style options",
-        [("""inline bool option_would_share(int level, int name, const void* data,
+        [("""PORTGUARD_DECL bool option_would_share(int level, int name, const void* data,
     std::size_t size) noexcept
 {
-""", """inline bool option_would_share(int level, int name, const void* data,
+""", """PORTGUARD_DECL bool option_would_share(int level, int name, const void* data,
     std::size_t size) noexcept
 {
   return false; // mutant

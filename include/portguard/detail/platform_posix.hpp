@@ -5,7 +5,8 @@
 // SPDX-License-Identifier: BSL-1.0
 //
 // POSIX: headers, handle type, exclusive option, error classifiers and the
-// raw calls that differ from Windows. Chosen by platform.hpp.
+// raw calls that differ from Windows (defined in impl/platform_posix.ipp).
+// Chosen by platform.hpp.
 //
 #ifndef PORTGUARD_DETAIL_PLATFORM_POSIX_HPP
 #define PORTGUARD_DETAIL_PLATFORM_POSIX_HPP
@@ -40,7 +41,7 @@ using socket_length = socklen_t;
 /// The value of a native socket that is not open.
 constexpr native_socket no_socket = -1;
 
-inline bool set_int_option(native_socket s, int level, int name, int value,
+PORTGUARD_DECL bool set_int_option(native_socket s, int level, int name, int value,
     error_code& ec) noexcept;
 
 // The exclusive option: SO_REUSEPORT with the inverted value (0: exclusive).
@@ -73,81 +74,32 @@ constexpr int address_not_available = EADDRNOTAVAIL;
 
 /// Reads a setsockopt buffer as the kernel reads a boolean option: Linux and
 /// the BSDs refuse one shorter than an int (false) and read its leading int.
-inline bool option_value_as_read(const void* data, std::size_t size, int& value) noexcept
-{
-  value = 0;
-  if (data == nullptr || size < sizeof(int))
-    return false;
-  std::memcpy(&value, data, sizeof(int));
-  return true;
-}
+PORTGUARD_DECL bool option_value_as_read(const void* data, std::size_t size, int& value) noexcept;
 
 /// Whether a failed bind may succeed later (bind_with_retry): EADDRINUSE,
 /// the port still held. EACCES (a privileged port, a policy) stays.
-inline bool bind_error_is_transient(const error_code& ec) noexcept
-{
-  return ec.category() == net::error::get_system_category() && ec.value() == EADDRINUSE;
-}
+PORTGUARD_DECL bool bind_error_is_transient(const error_code& ec) noexcept;
 
 /// Whether a bind is refused because another socket holds the address.
-inline bool is_conflict(const error_code& ec) noexcept
-{
-  return ec == net::error::address_in_use;
-}
+PORTGUARD_DECL bool is_conflict(const error_code& ec) noexcept;
 
-inline error_code last_socket_error() noexcept
-{
-  return error_code(errno, net::error::get_system_category());
-}
+PORTGUARD_DECL error_code last_socket_error() noexcept;
 
-inline void close_socket(native_socket s) noexcept
-{
-  ::close(s);
-}
+PORTGUARD_DECL void close_socket(native_socket s) noexcept;
 
 /// Waits until the socket is readable or `milliseconds` pass.
-inline void wait_readable(native_socket s, int milliseconds, error_code& ec) noexcept
-{
-  pollfd request{s, POLLIN, 0};
-  if (::poll(&request, 1, milliseconds) < 0)
-    ec = last_socket_error();
-  else
-    ec.clear();
-}
+PORTGUARD_DECL void wait_readable(native_socket s, int milliseconds, error_code& ec) noexcept;
 
 /// Opens a socket that portguard keeps to itself (close-on-exec), no options.
-inline native_socket open_private_socket(int family, int type, error_code& ec) noexcept
-{
-#if defined(SOCK_CLOEXEC)
-  const native_socket s = ::socket(family, type | SOCK_CLOEXEC, 0);
-#else
-  const native_socket s = ::socket(family, type, 0);
-  if (s >= 0)
-    ::fcntl(s, F_SETFD, FD_CLOEXEC);
-#endif
-  if (s < 0)
-  {
-    ec = last_socket_error();
-    return no_socket;
-  }
-  ec.clear();
-  return s;
-}
+PORTGUARD_DECL native_socket open_private_socket(int family, int type, error_code& ec) noexcept;
 
 /// Tells this open socket from a later one with the same descriptor: its
 /// inode. False if `s` is not an open socket.
-inline bool socket_fingerprint(native_socket s, std::uint64_t& identity) noexcept
-{
-  struct stat status;
-  if (::fstat(s, &status) != 0 || !S_ISSOCK(status.st_mode))
-    return false;
-  identity = static_cast<std::uint64_t>(status.st_ino);
-  return true;
-}
+PORTGUARD_DECL bool socket_fingerprint(native_socket s, std::uint64_t& identity) noexcept;
 
 /// Windows only: POSIX never refuses a wildcard bind beside a specific one
 /// for lack of a rule.
-inline bool wildcard_refused_beside_any_specific() noexcept { return false; }
+PORTGUARD_DECL bool wildcard_refused_beside_any_specific() noexcept;
 
 /// The SOL_SOCKET options by which a socket lets others share its port.
 constexpr int sharing_option_names[] = {SO_REUSEADDR, SO_REUSEPORT,
@@ -157,35 +109,11 @@ constexpr int sharing_option_names[] = {SO_REUSEADDR, SO_REUSEPORT,
 };
 
 /// The rules option a SOL_SOCKET option name stands for; false for others.
-inline bool rules_option(int level, int name, rules::option& out) noexcept
-{
-  if (level != SOL_SOCKET)
-    return false;
-  if (name == SO_REUSEADDR)
-    out = rules::option::reuse_address;
-  else if (name == SO_REUSEPORT)
-    out = rules::option::reuse_port;
-#if defined(SO_REUSEPORT_LB)
-  else if (name == SO_REUSEPORT_LB)
-    out = rules::option::reuse_port_lb;
-#endif
-  else
-    return false;
-  return true;
-}
+PORTGUARD_DECL bool rules_option(int level, int name, rules::option& out) noexcept;
 
 /// Makes an open, unbound socket exclusive: SO_REUSEPORT off, and for a
 /// datagram socket SO_REUSEADDR off. error::option_refused on failure.
-inline void set_exclusive(native_socket s, bool datagram, error_code& ec) noexcept
-{
-  if (!set_int_option(s, SOL_SOCKET, SO_REUSEPORT, 0, ec))
-  {
-    ec = error::option_refused;
-    return;
-  }
-  if (datagram && !set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 0, ec))
-    ec = error::option_refused;
-}
+PORTGUARD_DECL void set_exclusive(native_socket s, bool datagram, error_code& ec) noexcept;
 
 } // namespace detail
 PORTGUARD_NAMESPACE_END

@@ -30,11 +30,11 @@ using socket_length = int;
 /// The value of a native socket that is not open.
 constexpr native_socket no_socket = INVALID_SOCKET;
 
-inline bool get_int_option(native_socket s, int level, int name, int& value,
+PORTGUARD_DECL bool get_int_option(native_socket s, int level, int name, int& value,
     error_code& ec) noexcept;
-inline bool set_int_option(native_socket s, int level, int name, int value,
+PORTGUARD_DECL bool set_int_option(native_socket s, int level, int name, int value,
     error_code& ec) noexcept;
-inline bool probe_bind(int family, int type, const net::ip::address& address,
+PORTGUARD_DECL bool probe_bind(int family, int type, const net::ip::address& address,
     unsigned short port, error_code& ec) noexcept;
 
 // The exclusive option: SO_EXCLUSIVEADDRUSE, 1 when exclusive.
