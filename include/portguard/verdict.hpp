@@ -49,22 +49,7 @@ struct exclusivity_verdict
   std::string remedy;
 
   /// One line: the answer, the option, who holds the port, the remedy.
-  std::string to_string() const
-  {
-    if (exclusive)
-      return "exclusive";
-    const std::string message = reason.message(); // "what; generic remedy"
-    std::string line = "not exclusive: " + message.substr(0, message.find(';'));
-    if (!option.empty())
-      line += "; option: " + option;
-    for (const port_holder& h : holders)
-      line += (&h == &holders.front() ? "; held by " : ", ") + detail::describe(h);
-    if (!cause.empty())
-      line += "; " + cause;
-    if (!remedy.empty())
-      line += "; to fix: " + remedy;
-    return line;
-  }
+  PORTGUARD_DECL std::string to_string() const;
 };
 
 /// Why a live socket is not exclusive (or that it is).
@@ -123,5 +108,9 @@ why_not_exclusive(Socket& socket)
 PORTGUARD_DETAIL_REJECT_OTHER_FLAVOUR(why_not_exclusive)
 
 PORTGUARD_NAMESPACE_END
+
+#if defined(PORTGUARD_HEADER_ONLY) || defined(PORTGUARD_SOURCE)
+#  include <portguard/impl/verdict.ipp>
+#endif
 
 #endif // PORTGUARD_VERDICT_HPP
