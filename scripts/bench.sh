@@ -27,8 +27,8 @@ done
 set -- ${rest[@]+"${rest[@]}"}
 exec 3>&1 1>&2 # everything but run.py's own output goes to stderr
 # Only what the benchmark needs (the test command's list is much longer):
-# strace counts the system calls.
-packages=(cmake ninja-build g++ python3 libboost1.81-dev strace)
+# strace counts the system calls, valgrind the compiler's instructions.
+packages=(cmake ninja-build g++ python3 libboost1.81-dev strace valgrind)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
