@@ -18,6 +18,7 @@
 //
 #include <portguard/portguard.hpp>
 
+#include "support/child.hpp"
 #include "support/skip.hpp"
 #include "support/descriptors.hpp"
 
@@ -40,7 +41,6 @@
 #if !defined(_WIN32)
 #  include <fcntl.h>
 #  include <grp.h>
-#  include <sys/wait.h>
 #  include <unistd.h>
 #  include <fstream>
 #endif
@@ -444,65 +444,45 @@ BOOST_AUTO_TEST_CASE(privileged_port_as_nobody, *boost::unit_test::timeout(60)
 {
   const unsigned short port = static_cast<unsigned short>(unprivileged_port_start() - 1);
 
-  // The child reports, for each entry point: 1 = access_denied as expected.
+  // The child reports, for each entry point: '1' = access_denied as expected.
   enum { via_exclusive_bind, via_constructor, via_retry, via_udp, checks };
-  int fds[2];
-  BOOST_TEST_REQUIRE(::pipe(fds) == 0);
-  std::cout.flush();
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0)
-  {
-    ::close(fds[0]);
-    int result[checks] = {0, 0, 0, 0};
-    if (::setgroups(0, nullptr) == 0 && ::setgid(65534) == 0 && ::setuid(65534) == 0)
+  const pg_test::child_report report = pg_test::run_in_child([&] {
+    std::string result(checks, '0');
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
+      return result;
+    const error_code denied = net::error::access_denied;
+    auto mark = [&](int check, bool ok) { result[static_cast<std::size_t>(check)] = ok ? '1' : '0'; };
+    net::io_context ctx;
+    error_code ec;
+    tcp::acceptor a(ctx);
+    portguard::exclusive_bind(a, tcp::endpoint(loopback, port), ec);
+    mark(via_exclusive_bind, ec == denied && !a.is_open());
+    try
     {
-      const error_code denied = net::error::access_denied;
-      try
-      {
-        net::io_context ctx;
-        error_code ec;
-        tcp::acceptor a(ctx);
-        portguard::exclusive_bind(a, tcp::endpoint(loopback, port), ec);
-        result[via_exclusive_bind] = ec == denied && !a.is_open();
-        try
-        {
-          portguard::secure_acceptor s(ctx, tcp::endpoint(loopback, port));
-        }
-        catch (const portguard::system_error& e)
-        {
-          result[via_constructor] = e.code() == denied;
-        }
-        portguard::secure_acceptor r(ctx);
-        portguard::retry_options retry;
-        retry.attempts = 2;
-        retry.initial_delay = std::chrono::milliseconds(1);
-        portguard::bind_with_retry(r, tcp::endpoint(loopback, port), retry, ec);
-        result[via_retry] = ec == denied && !r.is_open();
-        udp::socket u(ctx);
-        portguard::exclusive_bind(u, udp::endpoint(loopback, port), ec);
-        result[via_udp] = ec == denied && !u.is_open();
-      }
-      catch (...)
-      {
-      }
+      portguard::secure_acceptor s(ctx, tcp::endpoint(loopback, port));
     }
-    const ssize_t written = ::write(fds[1], result, sizeof(result));
-    (void)written;
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  int result[checks] = {0, 0, 0, 0};
-  const ssize_t got = ::read(fds[0], result, sizeof(result));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  BOOST_TEST_REQUIRE(got == static_cast<ssize_t>(sizeof(result)));
-  BOOST_TEST(result[via_exclusive_bind] == 1, "exclusive_bind(tcp::acceptor) as nobody, port " << port);
-  BOOST_TEST(result[via_constructor] == 1, "secure_acceptor(ctx, endpoint) as nobody, port " << port);
-  BOOST_TEST(result[via_retry] == 1, "bind_with_retry(secure_acceptor) as nobody, port " << port);
-  BOOST_TEST(result[via_udp] == 1, "exclusive_bind(udp::socket) as nobody, port " << port);
+    catch (const portguard::system_error& e)
+    {
+      mark(via_constructor, e.code() == denied);
+    }
+    portguard::secure_acceptor r(ctx);
+    portguard::retry_options retry;
+    retry.attempts = 2;
+    retry.initial_delay = std::chrono::milliseconds(1);
+    portguard::bind_with_retry(r, tcp::endpoint(loopback, port), retry, ec);
+    mark(via_retry, ec == denied && !r.is_open());
+    udp::socket u(ctx);
+    portguard::exclusive_bind(u, udp::endpoint(loopback, port), ec);
+    mark(via_udp, ec == denied && !u.is_open());
+    return result;
+  });
+  BOOST_TEST_REQUIRE(report.returned, "the child reported nothing");
+  BOOST_TEST_REQUIRE(report.text.size() == std::size_t{checks}, report.text);
+  auto result = [&](int check) { return report.text[static_cast<std::size_t>(check)] - '0'; };
+  BOOST_TEST(result(via_exclusive_bind) == 1, "exclusive_bind(tcp::acceptor) as nobody, port " << port);
+  BOOST_TEST(result(via_constructor) == 1, "secure_acceptor(ctx, endpoint) as nobody, port " << port);
+  BOOST_TEST(result(via_retry) == 1, "bind_with_retry(secure_acceptor) as nobody, port " << port);
+  BOOST_TEST(result(via_udp) == 1, "exclusive_bind(udp::socket) as nobody, port " << port);
 }
 
 #endif

@@ -31,6 +31,7 @@
 //
 #include <portguard/portguard.hpp>
 
+#include "support/child.hpp"
 #include "support/fault_seam.hpp"
 #include "support/platform_rules.hpp"
 #include "support/ports.hpp"
@@ -787,68 +788,32 @@ bool set_ephemeral_range(unsigned short first, unsigned short last)
 BOOST_AUTO_TEST_CASE(port_zero_skips_a_port_in_time_wait, *skip_unless(private_network_reason))
 {
   constexpr unsigned short first = 40000, trap = first + 1;
-  enum : char { skipped = 's', passed = 'p', trap_missing = 't', threw = 'x', wrong = 'w' };
-  int fds[2];
-  BOOST_TEST_REQUIRE(::pipe(fds) == 0);
-  std::cout.flush();
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  BOOST_TEST_REQUIRE(pid >= 0);
-  if (pid == 0)
-  {
-    ::close(fds[0]);
-    char result = skipped;
-    std::string detail;
-    if (enter_private_network())
+  const child_report report = run_in_child([&]() -> std::string {
+    if (!enter_private_network())
+      return "no private network";
+    leave_time_wait(trap, 1);
+    net::io_context ctx;
+    tcp::acceptor plain(ctx, tcp::v4());
+    error_code ec;
+    plain.bind({net::ip::address_v4::loopback(), trap}, ec);
+    plain.close();
+    if (!set_ephemeral_range(first, first + 1))
+      return "no port range";
+    if (time_wait_entries(trap) == 0 || ec != net::error::address_in_use)
+      return "control: 127.0.0.1:" + std::to_string(trap)
+          + " is not in TIME_WAIT, or a plain bind was not refused";
+    fault_seam seam;
+    seam.table(portguard::detail::table_fault_kind::unreadable);
+    for (int i = 0; i < 4; ++i) // each time the guard is offered the trap first
     {
-      try
-      {
-        leave_time_wait(trap, 1);
-        net::io_context ctx;
-        tcp::acceptor plain(ctx, tcp::v4());
-        error_code ec;
-        plain.bind({net::ip::address_v4::loopback(), trap}, ec); // control: the trap is set
-        plain.close();
-        if (!set_ephemeral_range(first, first + 1))
-          result = skipped;
-        else if (time_wait_entries(trap) == 0 || ec != net::error::address_in_use)
-          result = trap_missing;
-        else
-        {
-          fault_seam seam;
-          seam.table(portguard::detail::table_fault_kind::unreadable);
-          result = wrong;
-          for (int i = 0; i < 4; ++i) // each time the guard is offered the trap first
-          {
-            portguard::secure_acceptor secure(ctx, {net::ip::address_v4::loopback(), 0});
-            if (secure.local_endpoint().port() != first || !secure.is_exclusive())
-              break;
-            result = i == 3 ? passed : wrong;
-          }
-        }
-      }
-      catch (const std::exception& e)
-      {
-        result = threw;
-        detail = e.what();
-      }
+      portguard::secure_acceptor secure(ctx, {net::ip::address_v4::loopback(), 0});
+      if (secure.local_endpoint().port() != first || !secure.is_exclusive())
+        return "bound " + std::to_string(secure.local_endpoint().port()) + ", not exclusive";
     }
-    (void)!::write(fds[1], &result, 1);
-    (void)!::write(fds[1], detail.data(), detail.size());
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string report;
-  char buffer[512];
-  for (ssize_t n; (n = ::read(fds[0], buffer, sizeof(buffer))) > 0;)
-    report.append(buffer, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  BOOST_TEST_REQUIRE(!report.empty(), "the child reported nothing");
-  BOOST_TEST_REQUIRE(report[0] != skipped, "the namespace or its port range could not be set up");
-  BOOST_TEST(report[0] != trap_missing, "control: 127.0.0.1:" << trap << " is in TIME_WAIT and refuses a plain bind");
-  BOOST_TEST(report[0] == passed, "result " << report[0] << ": " << report.substr(1));
+    return "passed";
+  });
+  BOOST_TEST_REQUIRE(report.returned, "the child reported nothing");
+  BOOST_TEST(report.text == "passed", report.text);
 }
 #endif
 
