@@ -186,6 +186,45 @@ const defender defenders[] = {
       }},
 };
 
+/// A port free on both families for a cross-family row, so that a rival
+/// refused there is refused by the defender and not by another program's
+/// socket: a port-0 bind on one family may be given a port in use on the
+/// other. 0 (the kernel chooses) if a few tries find none.
+unsigned short port_free_on_both_families(transport proto, const net::ip::address& address)
+{
+  const int type = proto == transport::udp ? SOCK_DGRAM : SOCK_STREAM;
+  for (int attempt = 0; attempt < 20; ++attempt)
+  {
+    net::io_context ctx;
+    error_code ec;
+    udp::socket pick(ctx);
+    tcp::acceptor pick_tcp(ctx);
+    unsigned short port = 0;
+    if (proto == transport::udp)
+    {
+      pick.open(address.is_v6() ? udp::v6() : udp::v4(), ec);
+      if (!ec)
+        pick.bind(udp::endpoint(address, 0), ec);
+      port = ec ? 0 : pick.local_endpoint(ec).port();
+      pick.close(ec);
+    }
+    else
+    {
+      pick_tcp.open(address.is_v6() ? tcp::v6() : tcp::v4(), ec);
+      if (!ec)
+        pick_tcp.bind(tcp::endpoint(address, 0), ec);
+      port = ec ? 0 : pick_tcp.local_endpoint(ec).port();
+      pick_tcp.close(ec);
+    }
+    if (port == 0)
+      return 0;
+    if (detail::probe_bind(AF_INET, type, net::ip::address_v4::any(), port, ec)
+        && detail::probe_bind(AF_INET6, type, net::ip::address_v6::any(), port, ec))
+      return port;
+  }
+  return 0;
+}
+
 // The cross-family rows: a defender of the table above (by name) on an
 // address that has a counterpart on the other family.
 struct cross_defender
@@ -298,7 +337,10 @@ matrix_report run_matrix()
     const auto d = std::find_if(std::begin(defenders), std::end(defenders),
         [&](const defender& x) { return std::string(x.name) == c.base; });
     if (d != std::end(defenders))
-      run_row(*d, tcp::endpoint(net::ip::make_address(c.address), 0), true);
+    {
+      const net::ip::address address = net::ip::make_address(c.address);
+      run_row(*d, tcp::endpoint(address, port_free_on_both_families(d->proto, address)), true);
+    }
   }
   return report;
 }
