@@ -12,7 +12,10 @@
 
 namespace pg_test {
 
-/// A loopback TCP port that was free a moment ago (bound to port 0, closed).
+/// A TCP port that was free a moment ago on 127.0.0.1 (bound to port 0,
+/// closed) and on both wildcards, 0.0.0.0 and [::] (where the host has
+/// IPv6): a port-0 bind on one family may be given a port that another
+/// program's socket, or TIME_WAIT, holds on the other.
 unsigned short unused_tcp_port();
 
 /// Whether a plain, option-less TCP bind to 127.0.0.1:port succeeds now,
