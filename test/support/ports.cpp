@@ -6,6 +6,8 @@
 //
 #include "ports.hpp"
 
+#include "support/net.hpp"
+
 namespace pg_test {
 
 namespace net = portguard::net;
