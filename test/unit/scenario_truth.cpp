@@ -57,7 +57,6 @@
 
 #if !defined(_WIN32)
 #  include <sys/socket.h>
-#  include <sys/wait.h>
 #  include <unistd.h>
 #endif
 #if BOOST_OS_LINUX
@@ -760,14 +759,11 @@ std::string private_network_reason()
   const std::string linux_only = linux_reason();
   if (!linux_only.empty())
     return linux_only;
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0)
-    ::_exit(::unshare(CLONE_NEWNET) == 0 ? 0 : 1);
-  int status = 0;
-  const bool made = pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)
-      && WEXITSTATUS(status) == 0;
-  return made ? std::string() : "[privilege] cannot make a network namespace (CAP_SYS_ADMIN)";
+  const child_report made = run_in_child([] {
+    return std::string(::unshare(CLONE_NEWNET) == 0 ? "made" : "refused");
+  });
+  return made.text == "made" ? std::string()
+                             : "[privilege] cannot make a network namespace (CAP_SYS_ADMIN)";
 }
 
 bool set_ephemeral_range(unsigned short first, unsigned short last)
